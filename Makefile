@@ -1,0 +1,100 @@
+# sparkotel: every build, test and demo step. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+include versions.env
+
+VERSION := 0.1.0
+# Downloaded tools (sbt launcher, zig, Spark distributions, collector) live outside the tree
+# so a new clone reuses them; a fresh machine fills this directory on first use.
+TOOLS ?= $(HOME)/.cache/sparkotel
+PY := $(TOOLS)/venv/bin/python
+SBT_LAUNCH := $(TOOLS)/sbt-launch-$(SBT_VERSION).jar
+JAVA_HOME ?= $(shell dirname "$$(dirname "$$(readlink -f "$$(command -v javac)")")")
+export JAVA_HOME
+# sbt talks to Maven Central only (project/repositories), so it never waits on other hosts.
+SBT := java -Xmx2g -Xss4m -Dsbt.version=$(SBT_VERSION) -Dsbt.repository.config=project/repositories \
+	-Dsbt.override.build.repos=true -Dsbt.supershell=false -Dsbt.server.forcestart=false \
+	-Dsbt.log.noformat=true -Dsbt.ci=true -jar $(SBT_LAUNCH)
+
+NATIVE_OUT := build/native/io/sparkotel/native
+LIBS := $(NATIVE_OUT)/linux-amd64/libsparkotel.so $(NATIVE_OUT)/linux-arm64/libsparkotel.so
+JARS := dist/sparkotel_2.12-$(VERSION).jar dist/sparkotel_2.13-$(VERSION).jar
+GO_SOURCES := go.mod go.sum $(shell find bridge native -type f -not -name '*_test.go')
+JVM_SOURCES := build.sbt versions.env $(shell find jvm/src/main -type f)
+# glibc 2.17 for both: the library then loads on every distribution Spark 3.4+ runs on.
+ZIG_TARGET_amd64 := x86_64-linux-gnu.2.17
+ZIG_TARGET_arm64 := aarch64-linux-gnu.2.17
+JNI_CFLAGS := -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux
+GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERSION)
+
+.PHONY: help dist native jars test test-go test-jvm test-spark demo tools clean check-glibc check-jars
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+dist: native jars check-glibc check-jars ## build both libraries and both jars into dist/
+
+native: $(LIBS) ## the Go core as c-shared libraries for linux/amd64 and linux/arm64
+
+$(NATIVE_OUT)/linux-%/libsparkotel.so: $(GO_SOURCES) | $(PY)
+	@echo ">> building libsparkotel for linux/$* (zig cc, $(ZIG_TARGET_$*))"
+	@mkdir -p $(@D)
+	CGO_ENABLED=1 GOOS=linux GOARCH=$* ZIG_TARGET=$(ZIG_TARGET_$*) SPARKOTEL_PY=$(PY) \
+	CC=$(CURDIR)/tools/zig-cc CGO_CFLAGS="$(JNI_CFLAGS) -O2" \
+	go build -buildmode=c-shared -trimpath -ldflags="$(GO_LDFLAGS) -extldflags '-Wl,--version-script=$(CURDIR)/bridge/exports.map -Wl,-z,now -s'" \
+		-o $@ ./native/libsparkotel
+	@rm -f $(@:.so=.h)
+
+jars: $(JARS) ## the plugin jars for Scala 2.12 and 2.13 (both libraries inside)
+
+$(JARS) &: $(LIBS) $(JVM_SOURCES) | $(SBT_LAUNCH)
+	@echo ">> building the plugin jars (sbt +package)"
+	$(SBT) +sparkotel/package
+	@mkdir -p dist
+	cp jvm/target/scala-2.12/sparkotel_2.12-$(VERSION).jar jvm/target/scala-2.13/sparkotel_2.13-$(VERSION).jar dist/
+
+check-glibc: $(LIBS) ## newest glibc symbol each library needs (must be <= 2.26)
+	tools/glibc-check $(LIBS)
+
+check-jars: $(JARS) ## every jar carries both libraries
+	tools/check-jars $(JARS)
+
+test: dist test-go test-jvm test-spark ## every test: Go, Scala (2.12 and 2.13), real Spark
+	@echo ">> all tests passed"
+
+test-go: ## Go unit tests (host compiler)
+	CGO_ENABLED=1 CGO_CFLAGS="$(JNI_CFLAGS)" go test ./...
+
+test-jvm: $(JARS) | $(SBT_LAUNCH) ## Scala tests for both Scala versions, incl. loading from the built jar
+	$(SBT) +sparkotel/test
+
+test-spark: $(JARS) spark3 ## a real Spark local[2] job with the plugin, and with the library unloadable
+	SPARK_PY=$(TOOLS)/spark-$(SPARK_3)/bin/python JAR=dist/sparkotel_2.12-$(VERSION).jar tools/spark-smoke
+
+demo: $(JARS) spark3 ## run a Spark job with sparkotel (smoke run until the end-to-end demo lands)
+	SPARK_PY=$(TOOLS)/spark-$(SPARK_3)/bin/python JAR=dist/sparkotel_2.12-$(VERSION).jar tools/spark-smoke
+
+# ---- tools a fresh machine lacks -------------------------------------------------------
+tools: $(PY) $(SBT_LAUNCH) ## install zig (PyPI) and the sbt launcher (Maven Central)
+
+$(PY):
+	@echo ">> installing zig $(ZIG) into $(TOOLS)/venv"
+	python3 -m venv $(TOOLS)/venv
+	$(TOOLS)/venv/bin/pip install -q ziglang==$(ZIG)
+
+$(SBT_LAUNCH):
+	@echo ">> fetching the sbt $(SBT_VERSION) launcher from Maven Central"
+	@mkdir -p $(TOOLS)
+	mvn -q dependency:copy -Dartifact=org.scala-sbt:sbt-launch:$(SBT_VERSION) -DoutputDirectory=$(TOOLS)
+
+.PHONY: spark3
+spark3: $(TOOLS)/spark-$(SPARK_3)/.installed
+$(TOOLS)/spark-%/.installed:
+	@echo ">> installing Spark $* (PyPI pyspark) into $(TOOLS)/spark-$*"
+	python3 -m venv $(TOOLS)/spark-$*
+	$(TOOLS)/spark-$*/bin/pip install -q pyspark==$*
+	touch $@
+
+clean: ## remove build outputs (not the downloaded tools)
+	rm -rf build dist jvm/target target project/target project/project

@@ -1,0 +1,124 @@
+package bridge
+
+/*
+#cgo CFLAGS: -Wall -Werror -O2
+#include "sparkotel.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"time"
+	"unsafe"
+
+	"github.com/sparkotel/sparkotel/native/core"
+)
+
+// Every exported function recovers panics: an unrecovered Go panic aborts the whole JVM
+// (exit 134, no hs_err, no shutdown hooks), which is the one thing we must never do.
+
+//export sotel_version
+func sotel_version(buf *C.char, n C.size_t) {
+	defer func() { _ = recover() }()
+	writeCString(buf, n, core.Version)
+}
+
+//export sotel_start
+func sotel_start(kv *C.char, kvLen C.size_t, errBuf *C.char, errLen C.size_t) (status C.int) {
+	defer recoverInto(&status, errBuf, errLen)
+	pairs, err := splitPairs(C.GoBytes(unsafe.Pointer(kv), C.int(kvLen)))
+	if err == nil {
+		var attached bool
+		attached, err = core.Start(pairs)
+		if err == nil && attached {
+			return C.SOTEL_ATTACHED
+		}
+	}
+	return statusOf(err, errBuf, errLen)
+}
+
+//export sotel_define_series
+func sotel_define_series(spec *C.char, specLen C.size_t, errBuf *C.char, errLen C.size_t) (status C.int) {
+	defer recoverInto(&status, errBuf, errLen)
+	id, err := core.DefineSeries(C.GoStringN(spec, C.int(specLen)))
+	if err != nil {
+		return statusOf(err, errBuf, errLen)
+	}
+	return C.int(id)
+}
+
+//export sotel_release_series
+func sotel_release_series(id C.int) (status C.int) {
+	defer recoverInto(&status, nil, 0)
+	return statusOf(core.ReleaseSeries(int32(id)), nil, 0)
+}
+
+//export sotel_push
+func sotel_push(slot C.int, addr unsafe.Pointer, n C.size_t) (status C.int) {
+	defer recoverInto(&status, nil, 0)
+	// The slice aliases JVM memory only for this call; core.Push copies before returning.
+	return statusOf(core.Push(int(slot), unsafe.Slice((*byte)(addr), int(n))), nil, 0)
+}
+
+//export sotel_stop
+func sotel_stop(timeoutMillis C.int64_t, errBuf *C.char, errLen C.size_t) (status C.int) {
+	defer recoverInto(&status, errBuf, errLen)
+	return statusOf(core.Stop(time.Duration(timeoutMillis)*time.Millisecond), errBuf, errLen)
+}
+
+func recoverInto(status *C.int, errBuf *C.char, errLen C.size_t) {
+	if r := recover(); r != nil {
+		*status = C.SOTEL_ERR_PANIC
+		writeCString(errBuf, errLen, fmt.Sprintf("internal error (recovered panic): %v", r))
+	}
+}
+
+// statusOf maps the core's sentinel errors onto the header's status codes.
+func statusOf(err error, errBuf *C.char, errLen C.size_t) C.int {
+	if err == nil {
+		return C.SOTEL_OK
+	}
+	writeCString(errBuf, errLen, err.Error())
+	switch {
+	case errors.Is(err, core.ErrConfig):
+		return C.SOTEL_ERR_CONFIG
+	case errors.Is(err, core.ErrNotRunning):
+		return C.SOTEL_ERR_STATE
+	case errors.Is(err, core.ErrTimeout):
+		return C.SOTEL_ERR_TIMEOUT
+	case errors.Is(err, core.ErrFull):
+		return C.SOTEL_ERR_FULL
+	default:
+		return C.SOTEL_ERR_ARG
+	}
+}
+
+// splitPairs decodes the shim's packing: NUL-terminated strings, key then value.
+func splitPairs(b []byte) (map[string]string, error) {
+	m := map[string]string{}
+	var parts []string
+	start := 0
+	for i, c := range b {
+		if c == 0 {
+			parts = append(parts, string(b[start:i]))
+			start = i + 1
+		}
+	}
+	if start != len(b) || len(parts)%2 != 0 {
+		return nil, fmt.Errorf("%w: configuration must be key/value pairs", core.ErrConfig)
+	}
+	for i := 0; i < len(parts); i += 2 {
+		m[parts[i]] = parts[i+1]
+	}
+	return m, nil
+}
+
+func writeCString(buf *C.char, n C.size_t, s string) {
+	if buf == nil || n == 0 {
+		return
+	}
+	dst := unsafe.Slice((*byte)(unsafe.Pointer(buf)), int(n))
+	k := copy(dst[:len(dst)-1], s)
+	dst[k] = 0
+}

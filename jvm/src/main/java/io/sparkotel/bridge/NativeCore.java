@@ -1,0 +1,38 @@
+package io.sparkotel.bridge;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The native methods of libsparkotel, one-to-one with bridge/bridge.c. Callers go through
+ * {@link NativeLoader#load} first; every method throws {@link NativeException} on failure.
+ * Batch layout and status codes: bridge/sparkotel.h.
+ */
+public final class NativeCore {
+  private NativeCore() {}
+
+  /** Size of a batch header and of one entry, in bytes (sparkotel.h). */
+  public static final int BATCH_HEADER_BYTES = 16;
+  public static final int BATCH_ENTRY_BYTES = 16;
+  /** start() result when the core was already running in this process and was joined. */
+  public static final int ATTACHED = 1;
+
+  public static native String version();
+
+  /** keysAndValues: k0, v0, k1, v1, ... Returns 0, or {@link #ATTACHED}. */
+  public static native int start(String[] keysAndValues);
+
+  /** spec: metric name, then tab-separated key=value attributes. Returns the series id. */
+  public static native int defineSeries(String spec);
+
+  public static native void releaseSeries(int id);
+
+  /** Registers a direct buffer once (its address is cached); returns the slot to push with. */
+  public static native int attach(ByteBuffer direct);
+
+  public static native void detach(int slot);
+
+  /** Hands the first {@code length} bytes of the slot's buffer to the core, which copies them. */
+  public static native void push(int slot, int length);
+
+  public static native void stop(long timeoutMillis);
+}

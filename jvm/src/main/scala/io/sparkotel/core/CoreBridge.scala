@@ -1,0 +1,39 @@
+package io.sparkotel.core
+
+import java.nio.ByteBuffer
+
+import io.sparkotel.bridge.{NativeCore, NativeLoader}
+
+/** What the JVM side needs of the native core; tests replace it with a fake. */
+trait CoreBridge {
+  def version: String
+  /** Returns true when the core was already running in this process and was joined. */
+  def start(config: Seq[(String, String)]): Boolean
+  def defineSeries(spec: String): Int
+  def releaseSeries(id: Int): Unit
+  def attach(buffer: ByteBuffer): Int
+  def detach(slot: Int): Unit
+  def push(slot: Int, length: Int): Unit
+  def stop(timeoutMillis: Long): Unit
+}
+
+/** The real core, through JNI. Only usable after [[CoreBridge.load]] returned it. */
+private[sparkotel] object NativeCoreBridge extends CoreBridge {
+  def version: String = NativeCore.version()
+  def start(config: Seq[(String, String)]): Boolean =
+    NativeCore.start(config.flatMap { case (k, v) => Seq(k, v) }.toArray) == NativeCore.ATTACHED
+  def defineSeries(spec: String): Int = NativeCore.defineSeries(spec)
+  def releaseSeries(id: Int): Unit = NativeCore.releaseSeries(id)
+  def attach(buffer: ByteBuffer): Int = NativeCore.attach(buffer)
+  def detach(slot: Int): Unit = NativeCore.detach(slot)
+  def push(slot: Int, length: Int): Unit = NativeCore.push(slot, length)
+  def stop(timeoutMillis: Long): Unit = NativeCore.stop(timeoutMillis)
+}
+
+object CoreBridge {
+  /** The native core, or None (after one WARN through `warn`) when it cannot load here. */
+  def load(warn: String => Unit): Option[CoreBridge] =
+    if (NativeLoader.load(new java.util.function.Consumer[String] { def accept(s: String): Unit = warn(s) }))
+      Some(NativeCoreBridge)
+    else None
+}

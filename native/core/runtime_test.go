@@ -1,0 +1,121 @@
+package core
+
+import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"testing"
+	"time"
+)
+
+func batch(ts int64, entries ...any) []byte {
+	b := make([]byte, BatchHeaderBytes+len(entries)/2*BatchEntryBytes)
+	binary.NativeEndian.PutUint64(b[0:], uint64(ts))
+	binary.NativeEndian.PutUint32(b[8:], uint32(len(entries)/2))
+	for i := 0; i < len(entries); i += 2 {
+		off := BatchHeaderBytes + i/2*BatchEntryBytes
+		binary.NativeEndian.PutUint32(b[off:], uint32(entries[i].(int32)))
+		binary.NativeEndian.PutUint64(b[off+8:], math.Float64bits(entries[i+1].(float64)))
+	}
+	return b
+}
+
+func TestLifecycleAttachAndRefcount(t *testing.T) {
+	if _, err := Push(0, batch(1)); !errors.Is(err, ErrNotRunning) {
+		t.Fatalf("push before start: %v", err)
+	}
+	if att, err := Start(map[string]string{"a": "1"}); err != nil || att {
+		t.Fatalf("first start: attached=%v err=%v", att, err)
+	}
+	if att, err := Start(nil); err != nil || !att {
+		t.Fatalf("second start must attach: attached=%v err=%v", att, err)
+	}
+	if Current().Config["a"] != "1" {
+		t.Fatal("second start must not replace the first config")
+	}
+	if err := Stop(time.Second); err != nil || Current() == nil {
+		t.Fatalf("first stop must keep the core for the other user: %v", err)
+	}
+	if err := Stop(time.Second); err != nil || Current() != nil {
+		t.Fatalf("last stop must shut down: %v", err)
+	}
+	if err := Stop(time.Second); !errors.Is(err, ErrNotRunning) {
+		t.Fatalf("stop when stopped: %v", err)
+	}
+}
+
+func TestPushRoundTrip(t *testing.T) {
+	if _, err := Start(nil); err != nil {
+		t.Fatal(err)
+	}
+	defer Stop(time.Second)
+	id, err := DefineSeries("jvm.memory.used\tjvm.memory.type=heap\tjvm.memory.pool.name=G1 Eden Space")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := DefineSeries("jvm.memory.used\tjvm.memory.type=heap\tjvm.memory.pool.name=G1 Eden Space"); again != id {
+		t.Fatalf("same spec must share an id: %d vs %d", again, id)
+	}
+	if err := Push(2, batch(42, id, 1234.5)); err != nil {
+		t.Fatal(err)
+	}
+	var got []Reading
+	Current().EachReading(func(s *Series, r Reading) {
+		if s.Name != "jvm.memory.used" || s.Attrs[1] != [2]string{"jvm.memory.pool.name", "G1 Eden Space"} {
+			t.Errorf("series = %+v", s)
+		}
+		got = append(got, r)
+	})
+	if len(got) != 1 || got[0].Value != 1234.5 || got[0].UnixNanos != 42 {
+		t.Fatalf("readings = %+v", got)
+	}
+	// Released twice (defined twice): the value is no longer visible.
+	_ = ReleaseSeries(id)
+	_ = ReleaseSeries(id)
+	n := 0
+	Current().EachReading(func(*Series, Reading) { n++ })
+	if n != 0 {
+		t.Fatalf("released series still visible: %d", n)
+	}
+}
+
+func TestPushRejectsMalformed(t *testing.T) {
+	if _, err := Start(nil); err != nil {
+		t.Fatal(err)
+	}
+	defer Stop(time.Second)
+	bad := batch(1, int32(0), 1.0)
+	binary.NativeEndian.PutUint32(bad[8:], 5) // claims 5 entries, holds 1
+	for name, b := range map[string][]byte{"short": make([]byte, 8), "overclaims": bad} {
+		if err := Push(0, b); !errors.Is(err, ErrArg) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+	if err := Push(MaxSlots, batch(1)); !errors.Is(err, ErrArg) {
+		t.Errorf("bad slot: %v", err)
+	}
+}
+
+func TestPushDoesNotAllocate(t *testing.T) {
+	if _, err := Start(nil); err != nil {
+		t.Fatal(err)
+	}
+	defer Stop(time.Second)
+	b := batch(1, int32(0), 1.0, int32(1), 2.0)
+	_ = Push(1, b)
+	if a := testing.AllocsPerRun(100, func() { _ = Push(1, b) }); a != 0 {
+		t.Fatalf("push allocates %.1f times", a)
+	}
+}
+
+func TestParseSpec(t *testing.T) {
+	for _, bad := range []string{"", "\tk=v", "m\tnovalue", "m\t=v"} {
+		if _, err := ParseSpec(bad); !errors.Is(err, ErrArg) {
+			t.Errorf("ParseSpec(%q) err = %v", bad, err)
+		}
+	}
+	s, err := ParseSpec("m\tk=a=b")
+	if err != nil || s.Attrs[0] != [2]string{"k", "a=b"} {
+		t.Fatalf("value with '=': %+v %v", s, err)
+	}
+}

@@ -1,0 +1,107 @@
+package core
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// MaxSeries bounds how many series the JVM may define at once: memory stays bounded however
+// many Dropwizard metrics or stages a job has; definitions beyond it are refused and counted.
+const MaxSeries = 16384
+
+// Series is one metric stream the JVM pushes values for: a metric name plus attributes.
+type Series struct {
+	Name  string
+	Attrs [][2]string // in the order given; the spec string is the identity
+	refs  int
+}
+
+// seriesTable maps spec strings to small integer ids that the JVM writes into batches.
+type seriesTable struct {
+	mu      sync.RWMutex
+	byID    []*Series
+	bySpec  map[string]int32
+	free    []int32
+	refused uint64
+}
+
+func newSeriesTable() *seriesTable { return &seriesTable{bySpec: map[string]int32{}} }
+
+// ParseSpec decodes "name\tkey=value\tkey=value". Names and keys must be non-empty.
+func ParseSpec(spec string) (Series, error) {
+	fields := strings.Split(spec, "\t")
+	s := Series{Name: fields[0]}
+	if s.Name == "" {
+		return s, fmt.Errorf("%w: series spec %q has no metric name", ErrArg, spec)
+	}
+	for _, f := range fields[1:] {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok || k == "" {
+			return s, fmt.Errorf("%w: series spec %q: attribute %q is not key=value", ErrArg, spec, f)
+		}
+		s.Attrs = append(s.Attrs, [2]string{k, v})
+	}
+	return s, nil
+}
+
+// define returns the id for spec, creating it on first use; a spec defined twice shares an id
+// and needs two releases.
+func (t *seriesTable) define(spec string) (int32, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id, ok := t.bySpec[spec]; ok {
+		t.byID[id].refs++
+		return id, nil
+	}
+	s, err := ParseSpec(spec)
+	if err != nil {
+		return -1, err
+	}
+	if len(t.bySpec) >= MaxSeries {
+		t.refused++
+		return -1, fmt.Errorf("%w: %d series defined; %q dropped", ErrFull, MaxSeries, s.Name)
+	}
+	s.refs = 1
+	var id int32
+	if n := len(t.free); n > 0 {
+		id, t.free = t.free[n-1], t.free[:n-1]
+		t.byID[id] = &s
+	} else {
+		id = int32(len(t.byID))
+		t.byID = append(t.byID, &s)
+	}
+	t.bySpec[spec] = id
+	return id, nil
+}
+
+func (t *seriesTable) release(id int32) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if id < 0 || int(id) >= len(t.byID) || t.byID[id] == nil {
+		return fmt.Errorf("%w: unknown series id %d", ErrArg, id)
+	}
+	s := t.byID[id]
+	if s.refs--; s.refs > 0 {
+		return nil
+	}
+	for spec, sid := range t.bySpec {
+		if sid == id {
+			delete(t.bySpec, spec)
+			break
+		}
+	}
+	t.byID[id] = nil
+	t.free = append(t.free, id)
+	return nil
+}
+
+// lookup returns the live series for id, or nil once released.
+func (t *seriesTable) lookup(id int32) *Series {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if id < 0 || int(id) >= len(t.byID) {
+		return nil
+	}
+	return t.byID[id]
+}

@@ -1,0 +1,29 @@
+"""A Spark local[2] job with the sparkotel plugin: a shuffle and a join with a known answer.
+
+Usage: smoke_job.py JAR [extra driver java options]
+Prints RESULT=<n>; the caller checks it and the logs.
+"""
+import os
+import sys
+
+from pyspark.sql import SparkSession
+
+jar = sys.argv[1]
+extra = " ".join(sys.argv[2:])
+here = os.path.dirname(os.path.abspath(__file__))
+spark = (
+    SparkSession.builder.master("local[2]")
+    .appName("sparkotel-smoke")
+    .config("spark.jars", jar)
+    .config("spark.plugins", "io.sparkotel.plugin.SparkotelPlugin")
+    .config("spark.ui.enabled", "false")
+    .config("spark.sql.shuffle.partitions", "4")
+    .config("spark.driver.extraJavaOptions",
+            f"-Dlog4j2.configurationFile={here}/log4j2.properties {extra}")
+    .getOrCreate()
+)
+a = spark.range(0, 200000).selectExpr("id % 1000 AS k", "id AS v")
+b = spark.range(0, 1000).selectExpr("id AS k", "id * 2 AS w")
+n = a.join(b, "k").groupBy("k").count().count()
+print(f"RESULT={n}", flush=True)
+spark.stop()
