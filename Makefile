@@ -28,10 +28,13 @@ ZIG_TARGET_arm64 := aarch64-linux-gnu.2.17
 JNI_CFLAGS := -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux
 GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERSION)
 
-.PHONY: help dist native jars test test-go test-jvm test-spark demo tools clean check-glibc check-jars
+.PHONY: help generate dist native jars test test-go test-jvm test-spark demo tools clean check-glibc check-jars
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+generate: ## regenerate Go, Scala and docs/metrics.md from native/catalog/metrics.yaml
+	go run ./native/catalog/gen
 
 dist: native jars check-glibc check-jars ## build both libraries and both jars into dist/
 

@@ -21,7 +21,7 @@ func batch(ts int64, entries ...any) []byte {
 }
 
 func TestLifecycleAttachAndRefcount(t *testing.T) {
-	if _, err := Push(0, batch(1)); !errors.Is(err, ErrNotRunning) {
+	if err := Push(0, batch(1)); !errors.Is(err, ErrNotRunning) {
 		t.Fatalf("push before start: %v", err)
 	}
 	if att, err := Start(map[string]string{"a": "1"}); err != nil || att {

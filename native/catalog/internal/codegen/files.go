@@ -1,0 +1,33 @@
+package codegen
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// Outputs maps each generated file (relative to the repository root) to its renderer.
+var Outputs = map[string]func([]Entry) []byte{
+	"native/catalog/catalog_gen.go":                      Go,
+	"jvm/src/main/scala/io/sparkotel/core/Catalog.scala": Scala,
+	"docs/metrics.md":                                    Markdown,
+}
+
+// Source is the catalogue, relative to the repository root.
+const Source = "native/catalog/metrics.yaml"
+
+// Render loads the catalogue under root and returns every generated file's content.
+func Render(root string) (map[string][]byte, error) {
+	data, err := os.ReadFile(filepath.Join(root, Source))
+	if err != nil {
+		return nil, err
+	}
+	entries, err := Load(data)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for path, render := range Outputs {
+		out[path] = render(entries)
+	}
+	return out, nil
+}
