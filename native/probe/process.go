@@ -1,0 +1,190 @@
+package probe
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strconv"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/sparkotel/sparkotel/native/catalog"
+)
+
+// clockTicks is USER_HZ, the unit of CPU times in /proc/<pid>/stat. It is 100 on every
+// Linux architecture Spark runs on (the kernel ABI fixes it), so no sysconf call is needed.
+const clockTicks = 100
+
+var pageSize = int64(os.Getpagesize())
+
+func init() { register("process", newProcessProbe) }
+
+// statusField indexes the /proc/<pid>/status keys we read.
+type statusField int
+
+const (
+	vmRSS statusField = iota
+	vmHWM
+	vmSize
+	vmSwap
+	rssAnon
+	rssFile
+	rssShmem
+	threads
+	nStatusFields
+)
+
+var statusKeys = [nStatusFields]string{"VmRSS", "VmHWM", "VmSize", "VmSwap", "RssAnon", "RssFile", "RssShmem", "Threads"}
+
+// procStatus holds the fields found in /proc/<pid>/status; found marks the present ones
+// (a kernel thread or an old kernel lacks some: missing is not zero).
+type procStatus struct {
+	v     [nStatusFields]int64
+	found uint32
+}
+
+func (s *procStatus) get(f statusField) (int64, bool) { return s.v[f], s.found&(1<<f) != 0 }
+
+// parseStatus reads /proc/<pid>/status; sizes come in kB and are returned in bytes.
+func parseStatus(b []byte) procStatus {
+	var s procStatus
+	eachLine(b, func(line []byte) {
+		k, v := keyValue(line)
+		for f := statusField(0); f < nStatusFields; f++ {
+			if string(k) == statusKeys[f] { // no allocation: the compiler compares in place
+				if n, ok := kBValue(v); ok {
+					s.v[f], s.found = n, s.found|1<<f
+				}
+				return
+			}
+		}
+	})
+	return s
+}
+
+// procStat is what we use of /proc/<pid>/stat.
+type procStat struct {
+	Comm                []byte // valid while the read buffer is
+	PPID                int64
+	MinFlt, MajFlt      int64
+	UTime, STime        int64 // clock ticks
+	Threads, VSize, RSS int64 // RSS in pages
+}
+
+var errStatFormat = errors.New("malformed /proc/<pid>/stat")
+
+// parseStat reads /proc/<pid>/stat. The command name may contain spaces and parentheses,
+// so fields are counted from the last ')'.
+func parseStat(b []byte) (procStat, error) {
+	var s procStat
+	open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
+	if open < 0 || end < open {
+		return s, errStatFormat
+	}
+	s.Comm = b[open+1 : end]
+	rest := b[end+1:]
+	// Field numbers after ')' (0 = state), per proc(5): 1 ppid, 7 minflt, 9 majflt,
+	// 11 utime, 12 stime, 17 num_threads, 20 vsize, 21 rss.
+	for field := 0; field <= 21; field++ {
+		rest = bytes.TrimLeft(rest, " ")
+		i := bytes.IndexByte(rest, ' ')
+		if i < 0 {
+			i = len(rest)
+		}
+		tok := rest[:i]
+		rest = rest[i:]
+		var dst *int64
+		switch field {
+		case 1:
+			dst = &s.PPID
+		case 7:
+			dst = &s.MinFlt
+		case 9:
+			dst = &s.MajFlt
+		case 11:
+			dst = &s.UTime
+		case 12:
+			dst = &s.STime
+		case 17:
+			dst = &s.Threads
+		case 20:
+			dst = &s.VSize
+		case 21:
+			dst = &s.RSS
+		default:
+			continue
+		}
+		v, _, ok := parseUint(tok)
+		if !ok {
+			return s, errStatFormat
+		}
+		*dst = v
+	}
+	return s, nil
+}
+
+var (
+	rssAnonAttrs  = attrSet("sparkotel.rss.kind", "anon")
+	rssFileAttrs  = attrSet("sparkotel.rss.kind", "file")
+	rssShmemAttrs = attrSet("sparkotel.rss.kind", "shmem")
+	cpuUser       = attrSet("cpu.mode", "user")
+	cpuSystem     = attrSet("cpu.mode", "system")
+	faultMajor    = attrSet("system.paging.fault.type", "major")
+	faultMinor    = attrSet("system.paging.fault.type", "minor")
+)
+
+// statusMetrics maps status fields to catalogue entries; absent fields are not reported.
+var statusMetrics = []struct {
+	field statusField
+	id    catalog.ID
+	attrs attribute.Set
+}{
+	{vmRSS, catalog.ProcessMemoryUsage, none},
+	{vmSize, catalog.ProcessMemoryVirtual, none},
+	{vmHWM, catalog.ProcessMemoryPeak, none},
+	{vmSwap, catalog.ProcessMemorySwap, none},
+	{threads, catalog.ProcessThreadCount, none},
+	{rssAnon, catalog.ProcessMemoryRss, rssAnonAttrs},
+	{rssFile, catalog.ProcessMemoryRss, rssFileAttrs},
+	{rssShmem, catalog.ProcessMemoryRss, rssShmemAttrs},
+}
+
+type processProbe struct {
+	statusPath, statPath, fdPath string
+	r                            fileReader
+}
+
+func newProcessProbe(env Env) Probe {
+	dir := env.ProcRoot + "/" + strconv.Itoa(env.PID)
+	return &processProbe{statusPath: dir + "/status", statPath: dir + "/stat", fdPath: dir + "/fd"}
+}
+
+func (p *processProbe) Collect(r *Recorder) error {
+	b, err := p.r.read(p.statusPath)
+	if err != nil {
+		return err
+	}
+	st := parseStatus(b)
+	for _, m := range statusMetrics {
+		if v, ok := st.get(m.field); ok {
+			r.Int(m.id, m.attrs, v)
+		}
+	}
+	if b, err = p.r.read(p.statPath); err != nil {
+		return err
+	}
+	ps, err := parseStat(b)
+	if err != nil {
+		return err
+	}
+	r.Float(catalog.ProcessCpuTime, cpuUser, float64(ps.UTime)/clockTicks)
+	r.Float(catalog.ProcessCpuTime, cpuSystem, float64(ps.STime)/clockTicks)
+	r.Int(catalog.ProcessPagingFaults, faultMajor, ps.MajFlt)
+	r.Int(catalog.ProcessPagingFaults, faultMinor, ps.MinFlt)
+	n, err := p.r.countDir(p.fdPath)
+	if err != nil {
+		return err
+	}
+	r.Int(catalog.ProcessUnixFileDescriptorCount, none, int64(n))
+	return nil
+}
