@@ -131,6 +131,7 @@ JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_detach(JNIEnv *env, j
 	memset(&slots[slot], 0, sizeof slots[slot]);
 	pthread_mutex_unlock(&slots_lock);
 	if (ref != NULL) (*env)->DeleteGlobalRef(env, ref);
+	sotel_detach(slot); /* its last batch stops being exported */
 }
 
 /* The hot path: no lock, no JNI lookups. The slot's owner is the only thread pushing to it. */
@@ -143,6 +144,15 @@ JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_push(JNIEnv *env, jcl
 	}
 	int status = sotel_push(slot, slots[slot].address, (size_t)length);
 	if (status < 0) throw_status(env, status, "push", NULL);
+}
+
+JNIEXPORT jstring JNICALL Java_io_sparkotel_bridge_NativeCore_drainLogs(JNIEnv *env, jclass cls) {
+	(void)cls;
+	char *lines = sotel_drain_logs();
+	if (lines == NULL) return NULL;
+	jstring s = (*env)->NewStringUTF(env, lines);
+	free(lines);
+	return s;
 }
 
 JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_stop(JNIEnv *env, jclass cls, jlong timeout_ms) {

@@ -2,6 +2,7 @@ package bridge
 
 /*
 #cgo CFLAGS: -Wall -Werror -O2
+#include <stdlib.h>
 #include "sparkotel.h"
 */
 import "C"
@@ -59,6 +60,28 @@ func sotel_push(slot C.int, addr unsafe.Pointer, n C.size_t) (status C.int) {
 	defer recoverInto(&status, nil, 0)
 	// The slice aliases JVM memory only for this call; core.Push copies before returning.
 	return statusOf(core.Push(int(slot), unsafe.Slice((*byte)(addr), int(n))), nil, 0)
+}
+
+//export sotel_detach
+func sotel_detach(slot C.int) {
+	defer func() { _ = recover() }()
+	core.ClearSlot(int(slot))
+}
+
+// sotel_drain_logs returns the queued log lines, or NULL. The caller owns the string and
+// frees it with free().
+//
+//export sotel_drain_logs
+func sotel_drain_logs() (out *C.char) {
+	defer func() {
+		if recover() != nil {
+			out = nil
+		}
+	}()
+	if s := core.DrainLogs(); s != "" {
+		return C.CString(s)
+	}
+	return nil
 }
 
 //export sotel_stop

@@ -1,41 +1,71 @@
 package core
 
 import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/sparkotel/sparkotel/native/catalog"
+	"github.com/sparkotel/sparkotel/native/export"
+	"github.com/sparkotel/sparkotel/native/probe"
 )
 
 // Runtime is the state of a started core.
 type Runtime struct {
-	Config  map[string]string
-	series  *seriesTable
-	batches batchStore
-	users   int // Start calls not yet matched by Stop
+	Config   export.Config
+	series   *seriesTable
+	batches  batchStore
+	pipeline *export.Pipeline
+	users    int // Start calls not yet matched by Stop
 }
 
 var (
 	lifecycle sync.Mutex
 	current   atomic.Pointer[Runtime] // read lock-free on the push path
+
+	// testReaders lets tests attach a ManualReader to the pipeline.
+	testReaders []export.Reader
 )
 
-// Start starts the process-wide core with cfg, or joins the running one (attached == true;
-// cfg is then ignored: the first starter configures the process). Every Start must be
-// matched by a Stop; the last Stop shuts the core down.
-func Start(cfg map[string]string) (attached bool, err error) {
+// Start starts the process-wide core with kv, or joins the running one (attached == true;
+// kv is then ignored: the first starter configures the process). Every Start must be
+// matched by a Stop; the last Stop shuts the core down. Configuration problems fail the
+// start with every bad key named, unless config.lenient=true (then defaults are used and
+// the problems are logged).
+func Start(kv map[string]string) (attached bool, err error) {
 	lifecycle.Lock()
 	defer lifecycle.Unlock()
 	if rt := current.Load(); rt != nil {
 		rt.users++
 		return true, nil
 	}
+	cfg, warnings, err := export.Parse(kv, probe.Names())
+	if err != nil {
+		return false, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
+	for _, w := range warnings {
+		Log("WARN", "sparkotel: "+w)
+	}
+	cfg.Version = Version
+	// A small runtime inside a big JVM. Threads created at load stay; this bounds new ones.
+	runtime.GOMAXPROCS(cfg.GoMaxProcs)
+	debug.SetMemoryLimit(cfg.GoMemLimit)
 	rt := &Runtime{Config: cfg, series: newSeriesTable(), users: 1}
+	rt.pipeline, err = export.Start(cfg, rt, Log, testReaders...)
+	if err != nil {
+		return false, fmt.Errorf("%w: %v", ErrConfig, err)
+	}
 	current.Store(rt)
 	return false, nil
 }
 
-// Stop releases one Start. The last one shuts the core down, waiting at most timeout for
-// in-flight work; Stop never blocks longer than timeout.
+// Stop releases one Start. The last one shuts the core down, delivering a final export
+// within timeout; Stop never blocks longer than timeout.
 func Stop(timeout time.Duration) error {
 	lifecycle.Lock()
 	defer lifecycle.Unlock()
@@ -47,6 +77,9 @@ func Stop(timeout time.Duration) error {
 		return nil
 	}
 	current.Store(nil)
+	if err := rt.pipeline.Shutdown(timeout); err != nil {
+		return fmt.Errorf("%w: %v", ErrTimeout, err)
+	}
 	return nil
 }
 
@@ -86,6 +119,13 @@ func Push(slot int, b []byte) error {
 	return rt.batches.push(slot, b)
 }
 
+// ClearSlot forgets a slot's batch when its pusher detaches.
+func ClearSlot(slot int) {
+	if rt := current.Load(); rt != nil {
+		rt.batches.clear(slot)
+	}
+}
+
 // Current returns the running core, or nil.
 func Current() *Runtime { return current.Load() }
 
@@ -97,3 +137,14 @@ func (rt *Runtime) EachReading(fn func(s *Series, r Reading)) {
 		}
 	})
 }
+
+// EachPushed implements export.Pushed.
+func (rt *Runtime) EachPushed(fn func(m catalog.ID, attrs attribute.Set, v float64)) {
+	rt.EachReading(func(s *Series, r Reading) { fn(s.Metric, s.Set, r.Value) })
+}
+
+// Refused implements export.Pushed.
+func (rt *Runtime) Refused() int64 { return rt.series.refused.Load() }
+
+// Target is where the pipeline exports to, for log lines.
+func (rt *Runtime) Target() string { return rt.pipeline.Target }

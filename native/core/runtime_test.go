@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -24,13 +25,13 @@ func TestLifecycleAttachAndRefcount(t *testing.T) {
 	if err := Push(0, batch(1)); !errors.Is(err, ErrNotRunning) {
 		t.Fatalf("push before start: %v", err)
 	}
-	if att, err := Start(map[string]string{"a": "1"}); err != nil || att {
+	if att, err := Start(map[string]string{"exporter": "none", "spark.app.id": "app-1"}); err != nil || att {
 		t.Fatalf("first start: attached=%v err=%v", att, err)
 	}
-	if att, err := Start(nil); err != nil || !att {
+	if att, err := Start(quiet); err != nil || !att {
 		t.Fatalf("second start must attach: attached=%v err=%v", att, err)
 	}
-	if Current().Config["a"] != "1" {
+	if Current().Config.Identity["spark.app.id"] != "app-1" {
 		t.Fatal("second start must not replace the first config")
 	}
 	if err := Stop(time.Second); err != nil || Current() == nil {
@@ -45,7 +46,7 @@ func TestLifecycleAttachAndRefcount(t *testing.T) {
 }
 
 func TestPushRoundTrip(t *testing.T) {
-	if _, err := Start(nil); err != nil {
+	if _, err := Start(quiet); err != nil {
 		t.Fatal(err)
 	}
 	defer Stop(time.Second)
@@ -80,7 +81,7 @@ func TestPushRoundTrip(t *testing.T) {
 }
 
 func TestPushRejectsMalformed(t *testing.T) {
-	if _, err := Start(nil); err != nil {
+	if _, err := Start(quiet); err != nil {
 		t.Fatal(err)
 	}
 	defer Stop(time.Second)
@@ -97,7 +98,7 @@ func TestPushRejectsMalformed(t *testing.T) {
 }
 
 func TestPushDoesNotAllocate(t *testing.T) {
-	if _, err := Start(nil); err != nil {
+	if _, err := Start(quiet); err != nil {
 		t.Fatal(err)
 	}
 	defer Stop(time.Second)
@@ -117,5 +118,52 @@ func TestParseSpec(t *testing.T) {
 	s, err := ParseSpec("m\tk=a=b")
 	if err != nil || s.Attrs[0] != [2]string{"k", "a=b"} {
 		t.Fatalf("value with '=': %+v %v", s, err)
+	}
+}
+
+var quiet = map[string]string{"exporter": "none"}
+
+func TestStartRejectsBadConfigNamingTheKey(t *testing.T) {
+	_, err := Start(map[string]string{"interval": "soon", "exporter": "kafka"})
+	if !errors.Is(err, ErrConfig) || Current() != nil {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{`interval="soon"`, "a duration such as 1s", `exporter="kafka"`, "otlp, console or none"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestLenientConfigStartsWithDefaultsAndLogs(t *testing.T) {
+	DrainLogs()
+	if _, err := Start(map[string]string{"exporter": "none", "interval": "soon", "config.lenient": "true",
+		"config.prefix": "spark.metrics.conf.*.sink.otel."}); err != nil {
+		t.Fatal(err)
+	}
+	defer Stop(time.Second)
+	if Current().Config.Interval != time.Second {
+		t.Errorf("interval = %v, want the 1s default", Current().Config.Interval)
+	}
+	logs := DrainLogs()
+	if !strings.Contains(logs, `WARN sparkotel: spark.metrics.conf.*.sink.otel.interval="soon"`) || !strings.Contains(logs, "using the default") {
+		t.Errorf("logs = %q", logs)
+	}
+}
+
+func TestDefineSeriesChecksTheCatalogue(t *testing.T) {
+	if _, err := Start(quiet); err != nil {
+		t.Fatal(err)
+	}
+	defer Stop(time.Second)
+	for _, bad := range []string{
+		"no.such.metric",
+		"process.memory.usage",                  // a native metric, not pushed
+		"jvm.memory.used\tjvm.memory.type=heap", // missing the pool attribute
+		"jvm.memory.used\tjvm.memory.pool.name=x\tjvm.memory.type=heap", // wrong order
+	} {
+		if _, err := DefineSeries(bad); !errors.Is(err, ErrArg) {
+			t.Errorf("DefineSeries(%q) err = %v", bad, err)
+		}
 	}
 }

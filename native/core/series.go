@@ -4,17 +4,24 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
 // MaxSeries bounds how many series the JVM may define at once: memory stays bounded however
 // many Dropwizard metrics or stages a job has; definitions beyond it are refused and counted.
 const MaxSeries = 16384
 
-// Series is one metric stream the JVM pushes values for: a metric name plus attributes.
+// Series is one metric stream the JVM pushes values for: a catalogue metric plus attributes.
 type Series struct {
-	Name  string
-	Attrs [][2]string // in the order given; the spec string is the identity
-	refs  int
+	Name   string
+	Attrs  [][2]string // in the order given; the spec string is the identity
+	Metric catalog.ID
+	Set    attribute.Set // built once here, so exporting does not allocate it per interval
+	refs   int
 }
 
 // seriesTable maps spec strings to small integer ids that the JVM writes into batches.
@@ -23,7 +30,7 @@ type seriesTable struct {
 	byID    []*Series
 	bySpec  map[string]int32
 	free    []int32
-	refused uint64
+	refused atomic.Int64
 }
 
 func newSeriesTable() *seriesTable { return &seriesTable{bySpec: map[string]int32{}} }
@@ -58,8 +65,11 @@ func (t *seriesTable) define(spec string) (int32, error) {
 	if err != nil {
 		return -1, err
 	}
+	if err := s.resolve(); err != nil {
+		return -1, err
+	}
 	if len(t.bySpec) >= MaxSeries {
-		t.refused++
+		t.refused.Add(1)
 		return -1, fmt.Errorf("%w: %d series defined; %q dropped", ErrFull, MaxSeries, s.Name)
 	}
 	s.refs = 1
@@ -73,6 +83,28 @@ func (t *seriesTable) define(spec string) (int32, error) {
 	}
 	t.bySpec[spec] = id
 	return id, nil
+}
+
+// resolve checks the series against the catalogue: a metric the JVM pushes, with exactly
+// its declared attribute keys, in order.
+func (s *Series) resolve() error {
+	id, ok := catalog.ByName(s.Name)
+	if !ok || !catalog.Metrics[id].Pushed() {
+		return fmt.Errorf("%w: %q is not a catalogue metric the JVM pushes", ErrArg, s.Name)
+	}
+	want := catalog.Metrics[id].Attributes
+	kvs := make([]attribute.KeyValue, len(s.Attrs))
+	for i, a := range s.Attrs {
+		if i >= len(want) || a[0] != want[i] {
+			break
+		}
+		kvs[i] = attribute.String(a[0], a[1])
+	}
+	if len(s.Attrs) != len(want) || (len(want) > 0 && kvs[len(want)-1].Key == "") {
+		return fmt.Errorf("%w: %s takes attributes %v, got %v", ErrArg, s.Name, want, s.Attrs)
+	}
+	s.Metric, s.Set = id, attribute.NewSet(kvs...)
+	return nil
 }
 
 func (t *seriesTable) release(id int32) error {

@@ -34,5 +34,8 @@ public final class NativeCore {
   /** Hands the first {@code length} bytes of the slot's buffer to the core, which copies them. */
   public static native void push(int slot, int length);
 
+  /** Log lines the core queued since the last call ("LEVEL message", newline-separated), or null. */
+  public static native String drainLogs();
+
   public static native void stop(long timeoutMillis);
 }

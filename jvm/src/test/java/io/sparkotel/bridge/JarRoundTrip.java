@@ -21,9 +21,9 @@ public final class JarRoundTrip {
     if (!loaded) {
       return;
     }
-    int first = NativeCore.start(new String[] {"spark.app.id", "app-1", "spark.executor.id", "driver"});
+    int first = NativeCore.start(new String[] {"exporter", "none", "spark.app.id", "app-1", "spark.executor.id", "driver"});
     int second = NativeCore.start(new String[0]);
-    int id = NativeCore.defineSeries("jvm.memory.used\tjvm.memory.type=heap");
+    int id = NativeCore.defineSeries("jvm.memory.used\tjvm.memory.type=heap\tjvm.memory.pool.name=G1 Eden Space");
     ByteBuffer buf = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
     int slot = NativeCore.attach(buf);
     buf.putLong(0, System.currentTimeMillis() * 1_000_000L).putInt(8, 1).putInt(12, 0);
@@ -43,7 +43,7 @@ public final class JarRoundTrip {
     NativeCore.stop(1000);
     String afterStop;
     try {
-      NativeCore.defineSeries("x");
+      NativeCore.defineSeries("jvm.class.count");
       afterStop = "still running";
     } catch (NativeException e) {
       afterStop = "stopped";

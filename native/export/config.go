@@ -1,0 +1,263 @@
+package export
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the validated configuration of the core.
+type Config struct {
+	Exporter    string            // otlp | console | none
+	Endpoint    string            // "" = OTEL_EXPORTER_OTLP_[METRICS_]ENDPOINT, else localhost:4317
+	Insecure    *bool             // nil = from the endpoint's scheme / OTEL env
+	Headers     map[string]string // nil = OTEL_EXPORTER_OTLP_[METRICS_]HEADERS
+	Certificate string            // CA file for TLS
+	Compression string            // "" | gzip | none
+	Timeout     time.Duration     // per export, retries included
+	Temporality string            // "" (env or cumulative) | cumulative | delta
+	Interval    time.Duration     // sampling and export period
+	Probes      []string          // nil = all
+	ConsolePath string            // console exporter output; "" = stdout
+	ProcRoot    string
+	PID         int // the process to describe: this one (tests point it into fixtures)
+	SysRoot     string
+	GoMaxProcs  int
+	GoMemLimit  int64
+	Identity    map[string]string // spark.app.id, spark.app.name, spark.executor.id, host.name, service.name
+	Version     string
+}
+
+// Keys the JVM may pass and what each accepts; the messages quote these.
+var keyHelp = map[string]string{
+	"exporter":        "otlp, console or none",
+	"endpoint":        "host:port or a URL such as http://collector:4317",
+	"insecure":        "true or false",
+	"headers":         "comma-separated key=value pairs",
+	"certificate":     "the path of a readable PEM CA file",
+	"compression":     "gzip or none",
+	"timeout":         "a duration such as 5s (100ms to 60s)",
+	"temporality":     "cumulative or delta",
+	"interval":        "a duration such as 1s (100ms to 1h)",
+	"probes":          "a comma-separated list of probe names",
+	"console.path":    "a file path",
+	"proc.root":       "a directory",
+	"sys.root":        "a directory",
+	"go.maxprocs":     "an integer from 1 to 64",
+	"go.memory.limit": "a size in bytes, 8 MiB or more (suffixes k, m, g allowed)",
+	"config.lenient":  "true or false",
+	"config.prefix":   "the prefix to name keys with in messages",
+}
+
+var identityKeys = []string{"spark.app.id", "spark.app.name", "spark.executor.id", "host.name", "service.name"}
+
+// Defaults: 1 s sampling is ~0.1% of a core; 2 Ps and 32 MiB keep the Go runtime small
+// inside a big JVM.
+func defaults() Config {
+	return Config{Exporter: "otlp", Timeout: 10 * time.Second, Interval: time.Second,
+		ProcRoot: "/proc", SysRoot: "/sys", PID: os.Getpid(), GoMaxProcs: 2, GoMemLimit: 32 << 20,
+		Identity: map[string]string{}}
+}
+
+// Parse validates kv. In strict mode any problem is an error naming every bad key and what
+// it accepts. With config.lenient=true each bad value is replaced by its default and
+// reported in warnings instead, so a typo costs one log line, not the feature.
+// OTEL_METRIC_EXPORT_INTERVAL is honoured when interval is not set.
+func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []string, err error) {
+	cfg = defaults()
+	prefix := kv["config.prefix"]
+	lenient := kv["config.lenient"] == "true"
+	var problems []string
+	bad := func(key, value, why string) {
+		problems = append(problems, fmt.Sprintf("%s%s=%q: %s; accepted: %s", prefix, key, value, why, keyHelp[key]))
+	}
+	if v, ok := os.LookupEnv("OTEL_METRIC_EXPORT_INTERVAL"); ok && kv["interval"] == "" {
+		if ms, err := strconv.Atoi(v); err == nil && ms >= 100 {
+			cfg.Interval = time.Duration(ms) * time.Millisecond
+		}
+	}
+	keys := make([]string, 0, len(kv))
+	for k := range kv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := kv[k]
+		switch k {
+		case "exporter":
+			if v != "otlp" && v != "console" && v != "none" {
+				bad(k, v, "unknown exporter")
+			} else {
+				cfg.Exporter = v
+			}
+		case "endpoint":
+			cfg.Endpoint = v
+		case "insecure":
+			if b, err := strconv.ParseBool(v); err != nil {
+				bad(k, v, "not a boolean")
+			} else {
+				cfg.Insecure = &b
+			}
+		case "headers":
+			if h, ok := parseHeaders(v); !ok {
+				bad(k, v, "not key=value pairs")
+			} else {
+				cfg.Headers = h
+			}
+		case "certificate":
+			if _, err := os.Stat(v); err != nil {
+				bad(k, v, "cannot read the file")
+			} else {
+				cfg.Certificate = v
+			}
+		case "compression":
+			if v != "gzip" && v != "none" {
+				bad(k, v, "unknown compression")
+			} else {
+				cfg.Compression = v
+			}
+		case "timeout":
+			if d, ok := parseDuration(v, 100*time.Millisecond, time.Minute); !ok {
+				bad(k, v, "not a duration in range")
+			} else {
+				cfg.Timeout = d
+			}
+		case "temporality":
+			if v != "cumulative" && v != "delta" {
+				bad(k, v, "unknown temporality")
+			} else {
+				cfg.Temporality = v
+			}
+		case "interval":
+			if d, ok := parseDuration(v, 100*time.Millisecond, time.Hour); !ok {
+				bad(k, v, "not a duration in range")
+			} else {
+				cfg.Interval = d
+			}
+		case "probes":
+			names, unknown := splitKnown(v, probeNames)
+			if unknown != "" {
+				problems = append(problems, fmt.Sprintf("%s%s=%q: unknown probe %q; accepted: %s",
+					prefix, k, v, unknown, strings.Join(probeNames, ", ")))
+			} else {
+				cfg.Probes = names
+			}
+		case "console.path":
+			cfg.ConsolePath = v
+		case "proc.root":
+			cfg.ProcRoot = v
+		case "sys.root":
+			cfg.SysRoot = v
+		case "go.maxprocs":
+			if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 64 {
+				bad(k, v, "out of range")
+			} else {
+				cfg.GoMaxProcs = n
+			}
+		case "go.memory.limit":
+			if n, ok := parseSize(v); !ok || n < 8<<20 {
+				bad(k, v, "not a size of 8 MiB or more")
+			} else {
+				cfg.GoMemLimit = n
+			}
+		case "config.lenient", "config.prefix":
+		default:
+			if isIdentity(k) {
+				cfg.Identity[k] = v
+			} else {
+				problems = append(problems, fmt.Sprintf("%s%s: unknown key; accepted: %s", prefix, k, strings.Join(acceptedKeys(), ", ")))
+			}
+		}
+	}
+	if len(problems) == 0 {
+		return cfg, nil, nil
+	}
+	if lenient {
+		for i := range problems {
+			problems[i] += "; using the default"
+		}
+		return cfg, problems, nil
+	}
+	return Config{}, nil, fmt.Errorf("%s", strings.Join(problems, "; "))
+}
+
+func isIdentity(k string) bool {
+	for _, id := range identityKeys {
+		if k == id {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptedKeys() []string {
+	out := append([]string{}, identityKeys...)
+	for k := range keyHelp {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// parseDuration accepts Go durations ("500ms", "10s") and bare milliseconds ("500").
+func parseDuration(v string, lo, hi time.Duration) (time.Duration, bool) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		ms, err2 := strconv.Atoi(v)
+		if err2 != nil {
+			return 0, false
+		}
+		d = time.Duration(ms) * time.Millisecond
+	}
+	return d, d >= lo && d <= hi
+}
+
+func parseSize(v string) (int64, bool) {
+	mult := int64(1)
+	switch s := strings.ToLower(v); {
+	case strings.HasSuffix(s, "k"):
+		mult, v = 1<<10, v[:len(v)-1]
+	case strings.HasSuffix(s, "m"):
+		mult, v = 1<<20, v[:len(v)-1]
+	case strings.HasSuffix(s, "g"):
+		mult, v = 1<<30, v[:len(v)-1]
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n * mult, err == nil && n > 0
+}
+
+func parseHeaders(v string) (map[string]string, bool) {
+	h := map[string]string{}
+	for _, pair := range strings.Split(v, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		k, val, ok := strings.Cut(pair, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, false
+		}
+		h[strings.TrimSpace(k)] = strings.TrimSpace(val)
+	}
+	return h, true
+}
+
+func splitKnown(v string, known []string) (names []string, unknown string) {
+	for _, n := range strings.Split(v, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		found := false
+		for _, k := range known {
+			found = found || k == n
+		}
+		if !found {
+			return nil, n
+		}
+		names = append(names, n)
+	}
+	return names, ""
+}

@@ -1,0 +1,63 @@
+package export
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+var probeNames = []string{"process", "cgroup"}
+
+func TestParseAcceptsEveryKey(t *testing.T) {
+	cfg, warns, err := Parse(map[string]string{
+		"exporter": "console", "endpoint": "collector:4317", "insecure": "true", "headers": "a=1, b = 2",
+		"compression": "gzip", "timeout": "5s", "temporality": "delta", "interval": "250",
+		"probes": "cgroup", "go.maxprocs": "1", "go.memory.limit": "64m", "spark.executor.id": "7",
+	}, probeNames)
+	if err != nil || warns != nil {
+		t.Fatalf("err=%v warns=%v", err, warns)
+	}
+	if cfg.Exporter != "console" || !*cfg.Insecure || cfg.Headers["b"] != "2" || cfg.Timeout != 5*time.Second ||
+		cfg.Interval != 250*time.Millisecond || cfg.Probes[0] != "cgroup" || cfg.GoMemLimit != 64<<20 ||
+		cfg.Identity["spark.executor.id"] != "7" || cfg.Temporality != "delta" {
+		t.Fatalf("cfg = %+v", cfg)
+	}
+}
+
+func TestParseDefaultsAndEnv(t *testing.T) {
+	cfg, _, _ := Parse(nil, probeNames)
+	if cfg.Exporter != "otlp" || cfg.Interval != time.Second || cfg.GoMaxProcs != 2 {
+		t.Fatalf("defaults = %+v", cfg)
+	}
+	t.Setenv("OTEL_METRIC_EXPORT_INTERVAL", "500")
+	if cfg, _, _ := Parse(nil, probeNames); cfg.Interval != 500*time.Millisecond {
+		t.Errorf("OTEL_METRIC_EXPORT_INTERVAL ignored: %v", cfg.Interval)
+	}
+	if cfg, _, _ := Parse(map[string]string{"interval": "2s"}, probeNames); cfg.Interval != 2*time.Second {
+		t.Errorf("the interval key must win over the env: %v", cfg.Interval)
+	}
+}
+
+func TestParseErrorsNameKeyAndAcceptedValues(t *testing.T) {
+	cases := map[string][]string{
+		"interval=50ms":     {`interval="50ms"`, "100ms to 1h"},
+		"exporter=kafka":    {`exporter="kafka"`, "otlp, console or none"},
+		"probes=cgroup,gpu": {`unknown probe "gpu"`, "process, cgroup"},
+		"intervall=1s":      {"intervall: unknown key", "interval"},
+		"headers=novalue":   {`headers="novalue"`, "key=value"},
+		"go.maxprocs=0":     {`go.maxprocs="0"`, "1 to 64"},
+	}
+	for in, wants := range cases {
+		k, v, _ := strings.Cut(in, "=")
+		_, _, err := Parse(map[string]string{k: v}, probeNames)
+		if err == nil {
+			t.Errorf("%s: accepted", in)
+			continue
+		}
+		for _, w := range wants {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q lacks %q", in, err, w)
+			}
+		}
+	}
+}

@@ -1,0 +1,61 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+)
+
+// Logger receives the core's log lines; the JVM side drains and logs them through Spark's
+// logging, so they land where the user's other log lines do.
+type Logger func(level, msg string)
+
+// countingExporter counts failed exports and the points they lost, and logs the first
+// failure of a run of failures and the recovery after it: one line per outage, not per try.
+type countingExporter struct {
+	sdkmetric.Exporter
+	target   string
+	log      Logger
+	failures atomic.Int64
+	dropped  atomic.Int64
+	failing  atomic.Bool
+}
+
+func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
+	err := e.Exporter.Export(ctx, rm)
+	if err != nil {
+		e.failures.Add(1)
+		e.dropped.Add(int64(countPoints(rm)))
+		if !e.failing.Swap(true) {
+			e.log("WARN", fmt.Sprintf("sparkotel: cannot export metrics to %s: %v. The Spark job is unaffected;"+
+				" sparkotel keeps retrying every interval and counts lost exports in sparkotel.export.failures", e.target, err))
+		}
+		return err
+	}
+	if e.failing.Swap(false) {
+		e.log("INFO", fmt.Sprintf("sparkotel: exporting to %s again (%d exports failed so far)", e.target, e.failures.Load()))
+	}
+	return nil
+}
+
+func countPoints(rm *metricdata.ResourceMetrics) int {
+	n := 0
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			switch d := m.Data.(type) {
+			case metricdata.Gauge[int64]:
+				n += len(d.DataPoints)
+			case metricdata.Gauge[float64]:
+				n += len(d.DataPoints)
+			case metricdata.Sum[int64]:
+				n += len(d.DataPoints)
+			case metricdata.Sum[float64]:
+				n += len(d.DataPoints)
+			}
+		}
+	}
+	return n
+}
