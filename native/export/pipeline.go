@@ -128,7 +128,13 @@ func (p *Pipeline) emit(o metric.Observer, m catalog.ID, attrs attribute.Set, i 
 }
 
 // Shutdown flushes a final export and stops, within timeout whatever the collector does.
+// When the collector is already known to be unreachable the final export gets a short
+// grace period and its failure is not reported again: the outage had its one log line.
 func (p *Pipeline) Shutdown(timeout time.Duration) error {
+	failing := p.exporter.failing.Load()
+	if failing && timeout > shutdownGraceWhenDown {
+		timeout = shutdownGraceWhenDown
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	done := make(chan error, 1)
@@ -143,11 +149,16 @@ func (p *Pipeline) Shutdown(timeout time.Duration) error {
 		err = ctx.Err()
 	}
 	_ = p.closer.Close()
+	if failing || p.exporter.failing.Load() {
+		return nil
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("final export did not finish within %v", timeout)
 	}
 	return err
 }
+
+const shutdownGraceWhenDown = 250 * time.Millisecond
 
 // sdkErrors routes the SDK's internal errors (which would otherwise print to stderr on
 // every retry) to our logger; export failures are already reported once per outage.

@@ -53,7 +53,8 @@ object Agent {
       case e: LinkageError =>
         log.warn(s"sparkotel: $what failed, sparkotel stays off: $e"); None
       case NonFatal(e) =>
-        log.warn(s"sparkotel: $what failed, Spark is unaffected: ${e.getMessage}"); None
+        val why = Option(e.getMessage).getOrElse(e.toString).stripPrefix("sparkotel ")
+        log.warn(s"sparkotel: $what failed, Spark is unaffected: $why"); None
     }
 }
 
