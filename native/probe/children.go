@@ -14,9 +14,11 @@ var (
 )
 
 // childrenProbe finds every process below the JVM (PySpark daemon and workers, piped
-// commands) by reading each /proc/<pid>/stat once: one read per process gives its parent,
-// name and RSS, so the cost is linear in the number of processes the kernel shows us (in a
-// container, the container's own).
+// commands) from /proc/<pid>/stat: one read per process gives its parent, name and RSS.
+// Processes found not to be ours are remembered and skipped: a process never moves into our
+// tree (a new child gets a new pid), so only new pids and our own descendants are read each
+// cycle. Every fullRescanEvery cycles all are read again, which bounds how long a reused pid
+// could hide a new child.
 type childrenProbe struct {
 	procRoot string
 	self     int64
@@ -25,16 +27,21 @@ type childrenProbe struct {
 	procs    map[int64]childInfo // reused across cycles
 	kids     map[int64][]int64
 	queue    []int64
+	foreign  map[int64]struct{} // pids known not to be below us
+	cycle    int
 }
+
+const fullRescanEvery = 10
 
 type childInfo struct {
 	rss    int64
 	python bool
+	ours   bool
 }
 
 func newChildrenProbe(env Env) Probe {
 	return &childrenProbe{procRoot: env.ProcRoot, self: int64(env.PID),
-		procs: map[int64]childInfo{}, kids: map[int64][]int64{}}
+		procs: map[int64]childInfo{}, kids: map[int64][]int64{}, foreign: map[int64]struct{}{}}
 }
 
 // isPython: PySpark workers run as python, python3, python3.11, ... (comm is cut at 15 bytes).
@@ -45,9 +52,16 @@ func (p *childrenProbe) Collect(r *Recorder) error {
 	for k, v := range p.kids {
 		p.kids[k] = v[:0]
 	}
+	if p.cycle%fullRescanEvery == 0 {
+		clear(p.foreign)
+	}
+	p.cycle++
 	err := p.r.eachDirent(p.procRoot, func(name []byte) {
 		pid, rest, ok := parseUint(name)
 		if !ok || len(rest) != 0 || pid == p.self {
+			return
+		}
+		if _, known := p.foreign[pid]; known {
 			return
 		}
 		p.path = append(append(append(p.path[:0], p.procRoot...), '/'), name...)
@@ -72,10 +86,17 @@ func (p *childrenProbe) Collect(r *Recorder) error {
 		pid := p.queue[len(p.queue)-1]
 		p.queue = append(p.queue[:len(p.queue)-1], p.kids[pid]...)
 		c := p.procs[pid]
+		c.ours = true
+		p.procs[pid] = c
 		if c.python {
 			nPy, rssPy = nPy+1, rssPy+c.rss
 		} else {
 			nOther, rssOther = nOther+1, rssOther+c.rss
+		}
+	}
+	for pid, c := range p.procs {
+		if !c.ours {
+			p.foreign[pid] = struct{}{}
 		}
 	}
 	r.Int(catalog.ChildrenCount, childPython, nPy)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -236,5 +237,39 @@ func TestMissingProcessIsAnError(t *testing.T) {
 	}
 	if _, err := os.Stat("testdata/none"); err == nil {
 		t.Fatal("testdata/none must not exist")
+	}
+}
+
+func TestChildrenProbeSeesNewChildrenBetweenRescans(t *testing.T) {
+	root := t.TempDir()
+	write := func(pid, ppid int, comm string) {
+		dir := root + "/" + strconv.Itoa(pid)
+		_ = os.MkdirAll(dir, 0o755)
+		line := strconv.Itoa(pid) + " (" + comm + ") S " + strconv.Itoa(ppid) + " 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 1000 10 0\n"
+		if err := os.WriteFile(dir+"/stat", []byte(line), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(100, 1, "java")
+	write(200, 1, "other") // foreign: skipped after the first cycle
+	p := newChildrenProbe(Env{ProcRoot: root, PID: 100})
+	count := func() int64 {
+		var r Recorder
+		if err := p.Collect(&r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Points[0].Int // python children
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("python children = %d", n)
+	}
+	write(300, 100, "python3") // a new worker appears mid-way between rescans
+	write(301, 300, "python3")
+	if n := count(); n != 2 {
+		t.Fatalf("new python children not seen: %d", n)
+	}
+	_ = os.RemoveAll(root + "/301")
+	if n := count(); n != 1 {
+		t.Fatalf("exited child still counted: %d", n)
 	}
 }
