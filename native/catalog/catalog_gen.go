@@ -61,6 +61,8 @@ const (
 	SparkStageTasksActive
 	SparkTasksCompleted
 	SparkTasksFailed
+	JvmSamplerErrors
+	JvmSinkSkipped
 )
 
 // Metrics is the catalogue, indexed by ID.
@@ -122,4 +124,6 @@ var Metrics = [...]Metric{
 	SparkStageTasksActive:          {Name: "sparkotel.spark.stage.tasks.active", Unit: "{task}", Instrument: Gauge, Value: Int, Source: "tasks", Stability: "development", Attributes: []string{"spark.stage.id", "spark.stage.attempt"}, Description: "Tasks of the stage running in this JVM now; the series ends when the stage's last task here ends."},
 	SparkTasksCompleted:            {Name: "sparkotel.spark.tasks.completed", Unit: "{task}", Instrument: Counter, Value: Int, Source: "tasks", Stability: "development", Attributes: []string{}, Description: "Tasks that succeeded in this JVM."},
 	SparkTasksFailed:               {Name: "sparkotel.spark.tasks.failed", Unit: "{task}", Instrument: Counter, Value: Int, Source: "tasks", Stability: "development", Attributes: []string{"sparkotel.spark.task.failure"}, Description: "Tasks that failed in this JVM, by reason class (ExceptionFailure, TaskKilled, ...)."},
+	JvmSamplerErrors:               {Name: "sparkotel.jvm.sampler.errors", Unit: "{error}", Instrument: Counter, Value: Int, Source: "jvm", Stability: "development", Attributes: []string{"sparkotel.reading"}, Description: "JVM-side readings that failed and were skipped (jvm, spark, tasks, sink); the sampler carries on."},
+	JvmSinkSkipped:                 {Name: "sparkotel.jvm.sink.skipped", Unit: "{metric}", Instrument: Counter, Value: Int, Source: "jvm", Stability: "development", Attributes: []string{}, Description: "Metrics of Spark's registry the sink could not forward (non-numeric gauges, refused series)."},
 }

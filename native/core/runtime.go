@@ -140,7 +140,20 @@ func (rt *Runtime) EachReading(fn func(s *Series, r Reading)) {
 
 // EachPushed implements export.Pushed.
 func (rt *Runtime) EachPushed(fn func(m catalog.ID, attrs attribute.Set, v float64)) {
-	rt.EachReading(func(s *Series, r Reading) { fn(s.Metric, s.Set, r.Value) })
+	rt.EachReading(func(s *Series, r Reading) {
+		if s.Forwarded == "" {
+			fn(s.Metric, s.Set, r.Value)
+		}
+	})
+}
+
+// EachForwarded implements export.Pushed.
+func (rt *Runtime) EachForwarded(fn func(name, kind string, attrs attribute.Set, v float64, unixNanos int64)) {
+	rt.EachReading(func(s *Series, r Reading) {
+		if s.Forwarded != "" {
+			fn(s.Name, s.Forwarded, s.Set, r.Value, r.UnixNanos)
+		}
+	})
 }
 
 // Refused implements export.Pushed.

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
 func batch(ts int64, entries ...any) []byte {
@@ -165,5 +169,31 @@ func TestDefineSeriesChecksTheCatalogue(t *testing.T) {
 		if _, err := DefineSeries(bad); !errors.Is(err, ErrArg) {
 			t.Errorf("DefineSeries(%q) err = %v", bad, err)
 		}
+	}
+}
+
+func TestForwardedSeries(t *testing.T) {
+	if _, err := Start(quiet); err != nil {
+		t.Fatal(err)
+	}
+	defer Stop(time.Second)
+	id, err := DefineSeries("spark.executor.succeeded_tasks\t@kind=counter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DefineSeries("spark.x\tk=v"); !errors.Is(err, ErrArg) {
+		t.Errorf("forwarded series without @kind: %v", err)
+	}
+	_ = Push(3, batch(99, id, 7.0))
+	n := 0
+	Current().EachForwarded(func(name, kind string, _ attribute.Set, v float64, ns int64) {
+		n++
+		if name != "spark.executor.succeeded_tasks" || kind != "counter" || v != 7 || ns != 99 {
+			t.Errorf("got %s %s %v %d", name, kind, v, ns)
+		}
+	})
+	Current().EachPushed(func(catalog.ID, attribute.Set, float64) { t.Error("forwarded series seen as a catalogue metric") })
+	if n != 1 {
+		t.Fatalf("forwarded readings = %d", n)
 	}
 }

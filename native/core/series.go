@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,14 +16,24 @@ import (
 // many Dropwizard metrics or stages a job has; definitions beyond it are refused and counted.
 const MaxSeries = 16384
 
-// Series is one metric stream the JVM pushes values for: a catalogue metric plus attributes.
+// Series is one metric stream the JVM pushes values for: a catalogue metric plus
+// attributes, or a forwarded Spark metric (Forwarded != "").
 type Series struct {
-	Name   string
-	Attrs  [][2]string // in the order given; the spec string is the identity
-	Metric catalog.ID
-	Set    attribute.Set // built once here, so exporting does not allocate it per interval
-	refs   int
+	Name      string
+	Attrs     [][2]string // in the order given; the spec string is the identity
+	Metric    catalog.ID
+	Set       attribute.Set // built once here, so exporting does not allocate it per interval
+	Forwarded string        // "" for catalogue metrics; else gauge | sum | counter
+	refs      int
 }
+
+// ForwardedPrefix starts the name of every metric the sink forwards from Spark's registry.
+// They are declared as one family in the catalogue's docs, not one by one: their names come
+// from whatever sources a Spark job registers.
+const ForwardedPrefix = "spark."
+
+// ForwardedKinds are the values of a forwarded series' leading @kind attribute.
+var ForwardedKinds = []string{"gauge", "sum", "counter"}
 
 // seriesTable maps spec strings to small integer ids that the JVM writes into batches.
 type seriesTable struct {
@@ -88,6 +99,9 @@ func (t *seriesTable) define(spec string) (int32, error) {
 // resolve checks the series against the catalogue: a metric the JVM pushes, with exactly
 // its declared attribute keys, in order.
 func (s *Series) resolve() error {
+	if strings.HasPrefix(s.Name, ForwardedPrefix) {
+		return s.resolveForwarded()
+	}
 	id, ok := catalog.ByName(s.Name)
 	if !ok || !catalog.Metrics[id].Pushed() {
 		return fmt.Errorf("%w: %q is not a catalogue metric the JVM pushes", ErrArg, s.Name)
@@ -136,4 +150,18 @@ func (t *seriesTable) lookup(id int32) *Series {
 		return nil
 	}
 	return t.byID[id]
+}
+
+// resolveForwarded accepts "spark.name\t@kind=gauge|sum|counter\tkey=value...".
+func (s *Series) resolveForwarded() error {
+	if len(s.Attrs) == 0 || s.Attrs[0][0] != "@kind" || !slices.Contains(ForwardedKinds, s.Attrs[0][1]) {
+		return fmt.Errorf("%w: forwarded metric %s needs a first attribute @kind=%s", ErrArg, s.Name, strings.Join(ForwardedKinds, "|"))
+	}
+	s.Forwarded = s.Attrs[0][1]
+	kvs := make([]attribute.KeyValue, 0, len(s.Attrs)-1)
+	for _, a := range s.Attrs[1:] {
+		kvs = append(kvs, attribute.String(a[0], a[1]))
+	}
+	s.Set = attribute.NewSet(kvs...)
+	return nil
 }

@@ -20,6 +20,9 @@ import (
 type Pushed interface {
 	// EachPushed visits the latest value of every live pushed series. It must not block.
 	EachPushed(fn func(m catalog.ID, attrs attribute.Set, v float64))
+	// EachForwarded visits the latest value of every metric forwarded from Spark's registry;
+	// kind is gauge, sum (may go down) or counter (monotonic). It must not block.
+	EachForwarded(fn func(name, kind string, attrs attribute.Set, v float64, unixNanos int64))
 	// Refused counts series definitions refused at the limit.
 	Refused() int64
 }
@@ -56,7 +59,8 @@ func Start(cfg Config, pushed Pushed, log Logger, extra ...sdkmetric.Reader) (*P
 	p := &Pipeline{exporter: &countingExporter{Exporter: exp, target: target, log: log},
 		closer: closer, probes: probes, pushed: pushed, Target: target}
 	opts := []sdkmetric.Option{sdkmetric.WithResource(res), sdkmetric.WithReader(sdkmetric.NewPeriodicReader(p.exporter,
-		sdkmetric.WithInterval(cfg.Interval), sdkmetric.WithTimeout(cfg.Timeout)))}
+		sdkmetric.WithInterval(cfg.Interval), sdkmetric.WithTimeout(cfg.Timeout),
+		sdkmetric.WithProducer(newForwarded(pushed, cfg.Version))))}
 	for _, r := range extra {
 		opts = append(opts, sdkmetric.WithReader(r))
 	}

@@ -78,6 +78,11 @@ func (allPushed) EachPushed(fn func(catalog.ID, attribute.Set, float64)) {
 }
 func (allPushed) Refused() int64 { return 0 }
 
+func (allPushed) EachForwarded(fn func(string, string, attribute.Set, float64, int64)) {
+	fn("spark.block_manager.memory.max_mem_mb", "gauge", attribute.NewSet(), 512, time.Now().UnixNano())
+	fn("spark.executor.succeeded_tasks", "counter", attribute.NewSet(), 7, time.Now().UnixNano())
+}
+
 type logSink struct {
 	mu    sync.Mutex
 	lines []string
@@ -182,6 +187,12 @@ func TestExportsEveryCatalogueMetricOverOTLP(t *testing.T) {
 	}
 	if len(logs.all()) != 0 {
 		t.Errorf("unexpected log lines: %v", logs.all())
+	}
+	if g := got["spark.block_manager.memory.max_mem_mb"]; g == nil || g.GetGauge().DataPoints[0].GetAsDouble() != 512 {
+		t.Errorf("forwarded gauge = %v", g)
+	}
+	if c := got["spark.executor.succeeded_tasks"]; c == nil || !c.GetSum().IsMonotonic || c.GetSum().DataPoints[0].GetAsDouble() != 7 {
+		t.Errorf("forwarded counter = %v", c)
 	}
 }
 

@@ -29,6 +29,8 @@ object Catalog {
   val SparkStageTasksActive: Metric = Metric("sparkotel.spark.stage.tasks.active", Seq("spark.stage.id", "spark.stage.attempt"))
   val SparkTasksCompleted: Metric = Metric("sparkotel.spark.tasks.completed", Seq())
   val SparkTasksFailed: Metric = Metric("sparkotel.spark.tasks.failed", Seq("sparkotel.spark.task.failure"))
+  val JvmSamplerErrors: Metric = Metric("sparkotel.jvm.sampler.errors", Seq("sparkotel.reading"))
+  val JvmSinkSkipped: Metric = Metric("sparkotel.jvm.sink.skipped", Seq())
 
   val all: Seq[Metric] = Seq(
     JvmMemoryUsed,
@@ -54,5 +56,7 @@ object Catalog {
     SparkMemoryStorageLimit,
     SparkStageTasksActive,
     SparkTasksCompleted,
-    SparkTasksFailed)
+    SparkTasksFailed,
+    JvmSamplerErrors,
+    JvmSinkSkipped)
 }
