@@ -43,7 +43,9 @@ lazy val sparkotel = (project in file("jvm"))
     ),
     // One jar for Java 8 to 25: Java 8 bytecode and API.
     Compile / compile / javacOptions ++= Seq("--release", "8", "-Xlint:all", "-Werror"),
-    scalacOptions ++= Seq("-release", "8", "-deprecation", "-feature", "-unchecked"),
+    scalacOptions ++= Seq("-release", "8", "-deprecation", "-feature", "-unchecked",
+      // JavaConverters is deprecated on 2.13 only; it is the one API that serves both lines.
+      "-Wconf:msg=JavaConverters:s"),
     // The Makefile builds the libraries into build/native/io/sparkotel/native/linux-<arch>/.
     Compile / unmanagedResourceDirectories += (ThisBuild / baseDirectory).value / "build" / "native",
     Test / fork := true,

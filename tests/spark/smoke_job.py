@@ -1,15 +1,16 @@
 """A Spark local[2] job with the sparkotel plugin: a shuffle and a join with a known answer.
 
-Usage: smoke_job.py JAR [extra driver java options]
-Prints RESULT=<n>; the caller checks it and the logs.
+Usage: smoke_job.py JAR METRICS_FILE [extra driver java options]
+Exports with the console exporter into METRICS_FILE (JSON lines). Prints RESULT=<n>; the
+caller checks it, the logs and the metrics.
 """
 import os
 import sys
 
 from pyspark.sql import SparkSession
 
-jar = sys.argv[1]
-extra = " ".join(sys.argv[2:])
+jar, metrics = sys.argv[1], sys.argv[2]
+extra = " ".join(sys.argv[3:])
 here = os.path.dirname(os.path.abspath(__file__))
 spark = (
     SparkSession.builder.master("local[2]")
@@ -17,6 +18,9 @@ spark = (
     .config("spark.jars", jar)
     .config("spark.plugins", "io.sparkotel.plugin.SparkotelPlugin")
     .config("spark.ui.enabled", "false")
+    .config("spark.metrics.conf.*.sink.otel.exporter", "console")
+    .config("spark.metrics.conf.*.sink.otel.console.path", metrics)
+    .config("spark.metrics.conf.*.sink.otel.interval", "200ms")
     .config("spark.sql.shuffle.partitions", "4")
     .config("spark.driver.extraJavaOptions",
             f"-Dlog4j2.configurationFile={here}/log4j2.properties {extra}")

@@ -14,6 +14,8 @@ trait CoreBridge {
   def attach(buffer: ByteBuffer): Int
   def detach(slot: Int): Unit
   def push(slot: Int, length: Int): Unit
+  /** Log lines the core queued ("LEVEL message", newline-separated), or null. */
+  def drainLogs(): String
   def stop(timeoutMillis: Long): Unit
 }
 
@@ -27,6 +29,7 @@ private[sparkotel] object NativeCoreBridge extends CoreBridge {
   def attach(buffer: ByteBuffer): Int = NativeCore.attach(buffer)
   def detach(slot: Int): Unit = NativeCore.detach(slot)
   def push(slot: Int, length: Int): Unit = NativeCore.push(slot, length)
+  def drainLogs(): String = NativeCore.drainLogs()
   def stop(timeoutMillis: Long): Unit = NativeCore.stop(timeoutMillis)
 }
 

@@ -2,14 +2,16 @@ package io.sparkotel.plugin
 
 import java.util.{Collections, Map => JMap}
 
-import org.apache.spark.SparkContext
+import org.apache.spark.{SparkContext, TaskContext, TaskFailedReason}
 import org.apache.spark.api.plugin.{DriverPlugin, ExecutorPlugin, PluginContext, SparkPlugin}
 
 import io.sparkotel.core.Agent
+import io.sparkotel.sampler.TaskActivity
 
 /**
- * Enable with `spark.plugins=io.sparkotel.plugin.SparkotelPlugin`. Starts the native core in
- * the driver and in every executor; never throws into Spark.
+ * Enable with `spark.plugins=io.sparkotel.plugin.SparkotelPlugin`. Starts the native core and
+ * the sampler in the driver and in every executor, and feeds task activity; never throws
+ * into Spark.
  */
 class SparkotelPlugin extends SparkPlugin {
   override def driverPlugin(): DriverPlugin = new SparkotelDriverPlugin
@@ -17,28 +19,60 @@ class SparkotelPlugin extends SparkPlugin {
 }
 
 private[plugin] object PluginConfig {
-  /** The identity every JVM reports with; the Spark side issue adds the sink keys. */
-  def identity(ctx: PluginContext): Seq[(String, String)] = {
-    val conf = ctx.conf()
-    Seq(
-      "spark.app.id" -> conf.getOption("spark.app.id").getOrElse(""),
-      "spark.app.name" -> conf.getOption("spark.app.name").getOrElse(""),
-      "spark.executor.id" -> ctx.executorID(),
-      "host.name" -> ctx.hostname()
-    )
-  }
+  def identity(ctx: PluginContext, appId: String): Seq[(String, String)] = Seq(
+    "spark.app.id" -> appId,
+    "spark.app.name" -> ctx.conf().get("spark.app.name", ""),
+    "spark.executor.id" -> ctx.executorID(),
+    "host.name" -> ctx.hostname())
+
+  def start(ctx: PluginContext, appId: String, instance: String, role: String): Boolean =
+    Agent.safely(s"$role init") {
+      Agent.start(ctx.conf().getAll.toSeq, instance, identity(ctx, appId), role).isDefined
+    }.getOrElse(false)
 }
 
+/**
+ * The driver starts the core in registerMetrics, the first point at which Spark knows the
+ * application id (init runs before the task scheduler assigns it).
+ */
 class SparkotelDriverPlugin extends DriverPlugin {
-  override def init(sc: SparkContext, ctx: PluginContext): JMap[String, String] = {
-    Agent.safely("driver init")(Agent.start(PluginConfig.identity(ctx), "driver"))
-    Collections.emptyMap[String, String]()
+  private var started = false
+
+  override def init(sc: SparkContext, ctx: PluginContext): JMap[String, String] = Collections.emptyMap[String, String]()
+
+  override def registerMetrics(appId: String, ctx: PluginContext): Unit = {
+    Agent.safely("driver metrics")(ctx.metricRegistry().registerAll(new HeadlineMetrics))
+    started = PluginConfig.start(ctx, appId, "driver", "driver")
   }
-  override def shutdown(): Unit = Agent.stop()
+
+  override def shutdown(): Unit = if (started) Agent.stop()
 }
 
+/**
+ * Executors start the core in init, before their first task. In local mode the executor
+ * shares the driver's JVM and has no application id yet: the driver plugin starts the core
+ * there, and this plugin only feeds task activity.
+ */
 class SparkotelExecutorPlugin extends ExecutorPlugin {
+  private var started = false
+
   override def init(ctx: PluginContext, extraConf: JMap[String, String]): Unit =
-    Agent.safely("executor init")(Agent.start(PluginConfig.identity(ctx), s"executor ${ctx.executorID()}"))
-  override def shutdown(): Unit = Agent.stop()
+    if (ctx.executorID() != "driver") { // local mode: the driver plugin covers this JVM
+      Agent.safely("executor metrics")(ctx.metricRegistry().registerAll(new HeadlineMetrics))
+      ctx.conf().getOption("spark.app.id").foreach { appId =>
+        started = PluginConfig.start(ctx, appId, "executor", s"executor ${ctx.executorID()}")
+      }
+    }
+
+  override def onTaskStart(): Unit = Agent.safely("task start") {
+    val tc = TaskContext.get()
+    if (tc != null) TaskActivity.started(TaskActivity.Stage(tc.stageId(), tc.stageAttemptNumber()))
+  }
+
+  override def onTaskSucceeded(): Unit = Agent.safely("task end")(TaskActivity.ended(None))
+
+  override def onTaskFailed(reason: TaskFailedReason): Unit =
+    Agent.safely("task end")(TaskActivity.ended(Some(if (reason == null) "unknown" else reason.getClass.getSimpleName)))
+
+  override def shutdown(): Unit = if (started) Agent.stop()
 }

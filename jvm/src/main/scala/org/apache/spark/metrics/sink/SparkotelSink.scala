@@ -1,0 +1,66 @@
+package org.apache.spark.metrics.sink
+
+import java.util.Properties
+import java.util.concurrent.{Executors, ScheduledExecutorService, ThreadFactory, TimeUnit}
+
+import scala.util.control.NonFatal
+
+import com.codahale.metrics.MetricRegistry
+import org.apache.spark.{SecurityManager, SparkEnv}
+
+import io.sparkotel.core.{Agent, CoreBridge}
+import io.sparkotel.sink.SinkCore
+
+/**
+ * Spark metrics sink: `spark.metrics.conf.*.sink.otel.class=org.apache.spark.metrics.sink.SparkotelSink`.
+ * Lives under org.apache.spark because Sink is private[spark]; all logic is in SinkCore.
+ * Executors create sinks before fetching --jars, so the jar must also be on
+ * spark.executor.extraClassPath for executor sinks (see README). Never throws.
+ */
+class SparkotelSink(props: Properties, registry: MetricRegistry) extends Sink {
+  // Spark 3.0/3.1 look up only this shape.
+  def this(props: Properties, registry: MetricRegistry, securityMgr: SecurityManager) = this(props, registry)
+
+  @volatile private var started = false
+  private val core = new SinkCore(props, registry, () => context())
+  private val scheduler: ScheduledExecutorService = Executors.newSingleThreadScheduledExecutor(new ThreadFactory {
+    def newThread(r: Runnable): Thread = {
+      val t = new Thread(r, "sparkotel-sink")
+      t.setDaemon(true)
+      t
+    }
+  })
+
+  /** The core, started on first use: SparkEnv (our config and identity) is not ready when Spark builds sinks. */
+  private def context(): Option[SinkCore.Context] = {
+    val env = SparkEnv.get
+    if (env == null) return None
+    if (!started) {
+      val conf = env.conf
+      val execId = conf.get("spark.executor.id", "driver")
+      val identity = Seq("spark.app.id" -> conf.get("spark.app.id", ""), "spark.app.name" -> conf.get("spark.app.name", ""),
+        "spark.executor.id" -> execId)
+      started = true // one attempt: a failure was logged once by the agent
+      Agent.start(conf.getAll.toSeq, if (execId == "driver") "driver" else "executor", identity, s"sink of $execId")
+    }
+    Agent.current.map { b: CoreBridge =>
+      val conf = env.conf
+      SinkCore.Context(b, conf.getOption("spark.metrics.namespace").orElse(conf.getOption("spark.app.id")),
+        conf.getOption("spark.executor.id"))
+    }
+  }
+
+  override def start(): Unit =
+    try scheduler.scheduleWithFixedDelay(new Runnable { def run(): Unit = core.report() },
+      core.periodSeconds, core.periodSeconds, TimeUnit.SECONDS)
+    catch { case NonFatal(_) => }
+
+  override def stop(): Unit = try {
+    scheduler.shutdownNow()
+    core.report() // the last values before the JVM goes
+    core.close()
+    if (started && Agent.current.isDefined) Agent.stop()
+  } catch { case NonFatal(_) => }
+
+  override def report(): Unit = core.report()
+}
