@@ -1,0 +1,40 @@
+package io.sparkotel
+
+import java.nio.ByteBuffer
+
+import scala.collection.mutable
+
+import io.sparkotel.core.CoreBridge
+
+/** Records what the JVM side sends the core: series specs, and each push decoded by spec. */
+class FakeBridge extends CoreBridge {
+  val specs = mutable.ArrayBuffer.empty[String]
+  val released = mutable.ArrayBuffer.empty[String]
+  val pushes = mutable.ArrayBuffer.empty[Map[String, Double]]
+  private val buffers = mutable.HashMap.empty[Int, ByteBuffer]
+  var refuse: String => Boolean = (_: String) => false
+  var failPush = false
+  var starts = 0
+
+  def version = "fake"
+  def start(config: Seq[(String, String)]): Boolean = { starts += 1; starts > 1 }
+  def defineSeries(spec: String): Int = {
+    if (refuse(spec)) throw new io.sparkotel.bridge.NativeException("limit reached")
+    specs += spec
+    specs.size - 1
+  }
+  def releaseSeries(id: Int): Unit = released += specs(id)
+  def attach(buffer: ByteBuffer): Int = { val slot = buffers.size; buffers(slot) = buffer; slot }
+  def detach(slot: Int): Unit = buffers.remove(slot)
+  def push(slot: Int, length: Int): Unit = {
+    if (failPush) throw new io.sparkotel.bridge.NativeException("push failed")
+    val b = buffers(slot)
+    val n = b.getInt(8)
+    assert(16 + n * 16 == length, s"length $length for $n entries")
+    pushes += (0 until n).map(i => specs(b.getInt(16 + i * 16)) -> b.getDouble(24 + i * 16)).toMap
+  }
+  def drainLogs(): String = null
+  def stop(timeoutMillis: Long): Unit = ()
+
+  def last: Map[String, Double] = pushes.last
+}
