@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,9 +40,9 @@ var keyHelp = map[string]string{
 	"headers":         "comma-separated key=value pairs",
 	"certificate":     "the path of a readable PEM CA file",
 	"compression":     "gzip or none",
-	"timeout":         "a duration such as 5s (100ms to 60s)",
+	"timeout":         "a duration such as 5s or 500ms (100ms to 60s)",
 	"temporality":     "cumulative or delta",
-	"interval":        "a duration such as 1s (100ms to 1h)",
+	"interval":        "a duration such as 1s or 250ms (100ms to 1h)",
 	"probes":          "a comma-separated list of probe names",
 	"console.path":    "a file path",
 	"proc.root":       "a directory",
@@ -202,16 +203,22 @@ func acceptedKeys() []string {
 	return out
 }
 
-// parseDuration accepts Go durations ("500ms", "10s") and bare milliseconds ("500").
+// durationRE is the one duration syntax, shared with the JVM side (config.Durations), so
+// the sampler and the exporter always agree on an interval.
+var durationRE = regexp.MustCompile(`^\s*(\d+)\s*(ms|s|m|h)?\s*$`)
+
+// parseDuration accepts "<n>ms", "<n>s", "<n>m", "<n>h" and bare milliseconds.
 func parseDuration(v string, lo, hi time.Duration) (time.Duration, bool) {
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		ms, err2 := strconv.Atoi(v)
-		if err2 != nil {
-			return 0, false
-		}
-		d = time.Duration(ms) * time.Millisecond
+	m := durationRE.FindStringSubmatch(v)
+	if m == nil {
+		return 0, false
 	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil || n > int64(hi/time.Millisecond) {
+		return 0, false
+	}
+	unit := map[string]time.Duration{"": time.Millisecond, "ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour}[m[2]]
+	d := time.Duration(n) * unit
 	return d, d >= lo && d <= hi
 }
 

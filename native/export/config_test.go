@@ -41,6 +41,7 @@ func TestParseDefaultsAndEnv(t *testing.T) {
 func TestParseErrorsNameKeyAndAcceptedValues(t *testing.T) {
 	cases := map[string][]string{
 		"interval=50ms":     {`interval="50ms"`, "100ms to 1h"},
+		"interval=1.5s":     {`interval="1.5s"`, "250ms"},
 		"exporter=kafka":    {`exporter="kafka"`, "otlp, console or none"},
 		"probes=cgroup,gpu": {`unknown probe "gpu"`, "process, cgroup"},
 		"intervall=1s":      {"intervall: unknown key", "interval"},
