@@ -10,6 +10,7 @@ var Outputs = map[string]func([]Entry) []byte{
 	"native/catalog/catalog_gen.go":                      Go,
 	"jvm/src/main/scala/io/sparkotel/core/Catalog.scala": Scala,
 	"docs/metrics.md":                                    Markdown,
+	"tests/e2e/catalog.json":                             JSON,
 }
 
 // Source is the catalogue, relative to the repository root.

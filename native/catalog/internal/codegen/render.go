@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"go/format"
 	"strings"
@@ -109,4 +110,24 @@ func Markdown(entries []Entry) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// JSON renders the catalogue for the end-to-end checks (Python reads it without a YAML parser).
+func JSON(entries []Entry) []byte {
+	type row struct {
+		Name       string   `json:"name"`
+		Source     string   `json:"source"`
+		Instrument string   `json:"instrument"`
+		Unit       string   `json:"unit"`
+		Attributes []string `json:"attributes"`
+	}
+	rows := make([]row, len(entries))
+	for i, e := range entries {
+		rows[i] = row{e.Name, e.Source, e.Instrument, e.Unit, attrs(e)}
+	}
+	b, err := json.MarshalIndent(rows, "", "  ")
+	if err != nil {
+		panic(err)
+	}
+	return append(b, '\n')
 }
