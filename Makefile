@@ -28,7 +28,7 @@ ZIG_TARGET_arm64 := aarch64-linux-gnu.2.17
 JNI_CFLAGS := -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux
 GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERSION)
 
-.PHONY: help generate dist native jars test test-go test-jvm test-spark demo tools clean check-glibc check-jars
+.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e collector demo tools clean check-glibc check-jars
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -63,7 +63,7 @@ check-glibc: $(LIBS) ## newest glibc symbol each library needs (must be <= 2.26)
 check-jars: $(JARS) ## every jar carries both libraries
 	tools/check-jars $(JARS)
 
-test: dist test-go test-jvm test-spark ## every test: Go, Scala (2.12 and 2.13), real Spark
+test: dist test-go test-jvm test-spark test-e2e ## every test: Go, Scala (2.12 and 2.13), real Spark, end to end
 	@echo ">> all tests passed"
 
 test-go: ## Go unit tests (host compiler)
@@ -75,8 +75,26 @@ test-jvm: $(JARS) | $(SBT_LAUNCH) ## Scala tests for both Scala versions, incl. 
 test-spark: $(JARS) spark3 ## a real Spark local[2] job with the plugin, and with the library unloadable
 	SPARK_PY=$(TOOLS)/spark-$(SPARK_3)/bin/python JAR=dist/sparkotel_2.12-$(VERSION).jar tools/spark-smoke
 
-demo: $(JARS) spark3 ## run a Spark job with sparkotel (smoke run until the end-to-end demo lands)
-	SPARK_PY=$(TOOLS)/spark-$(SPARK_3)/bin/python JAR=dist/sparkotel_2.12-$(VERSION).jar tools/spark-smoke
+COLLECTOR := build/collector/sparkotel-collector
+
+test-e2e: $(JARS) spark3 spark4 $(COLLECTOR) ## real collector + local-cluster with 2 executors, Spark 3 (2.12) and Spark 4 (2.13)
+	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/e2e.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
+	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/e2e/e2e.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_4)
+
+collector: $(COLLECTOR) ## the real OpenTelemetry Collector, built by ocb from collector/builder-config.yaml
+
+$(COLLECTOR): collector/builder-config.yaml $(shell find collector/otlpjsonfile -type f) | $(TOOLS)/bin/builder-$(OCB)
+	@echo ">> building the OpenTelemetry Collector with ocb $(OCB) (first time: a few minutes)"
+	$(TOOLS)/bin/builder-$(OCB) --config collector/builder-config.yaml --output-path build/collector
+
+$(TOOLS)/bin/builder-$(OCB):
+	@echo ">> installing the collector builder (ocb) $(OCB)"
+	@mkdir -p $(TOOLS)/bin
+	GOBIN=$(TOOLS)/bin go install go.opentelemetry.io/collector/cmd/builder@v$(OCB)
+	mv $(TOOLS)/bin/builder $@
+
+demo: $(JARS) spark3 $(COLLECTOR) ## the main job: a skewed JOIN vs its LEFT SEMI JOIN rewrite, memory summary + build/demo/report.html
+	$(TOOLS)/spark-$(SPARK_3)/bin/python demo/run.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR)
 
 # ---- tools a fresh machine lacks -------------------------------------------------------
 tools: $(PY) $(SBT_LAUNCH) ## install zig (PyPI) and the sbt launcher (Maven Central)
@@ -91,8 +109,9 @@ $(SBT_LAUNCH):
 	@mkdir -p $(TOOLS)
 	mvn -q dependency:copy -Dartifact=org.scala-sbt:sbt-launch:$(SBT_VERSION) -DoutputDirectory=$(TOOLS)
 
-.PHONY: spark3
+.PHONY: spark3 spark4
 spark3: $(TOOLS)/spark-$(SPARK_3)/.installed
+spark4: $(TOOLS)/spark-$(SPARK_4)/.installed
 $(TOOLS)/spark-%/.installed:
 	@echo ">> installing Spark $* (PyPI pyspark) into $(TOOLS)/spark-$*"
 	python3 -m venv $(TOOLS)/spark-$*

@@ -1,0 +1,37 @@
+"""Stage intervals from a Spark event log: the bands under the memory charts."""
+import json
+import os
+from dataclasses import dataclass
+
+
+@dataclass
+class Stage:
+    id: int
+    name: str
+    description: str  # the job description (sc.setJobDescription), "" when none
+    start_ms: int
+    end_ms: int
+
+
+def read(log_dir):
+    """Stages of every application logged in log_dir, by id, with submit and completion times."""
+    stages = {}
+    for name in sorted(os.listdir(log_dir)) if os.path.isdir(log_dir) else []:
+        with open(os.path.join(log_dir, name), errors="replace") as f:
+            for line in f:
+                try:
+                    ev = json.loads(line)
+                except ValueError:
+                    continue
+                kind = ev.get("Event")
+                if kind not in ("SparkListenerStageSubmitted", "SparkListenerStageCompleted"):
+                    continue
+                info = ev["Stage Info"]
+                sid = info["Stage ID"]
+                desc = (ev.get("Properties") or {}).get("spark.job.description", "")
+                s = stages.get(sid) or Stage(sid, info.get("Stage Name", ""), desc, 0, 0)
+                s.description = s.description or desc
+                s.start_ms = info.get("Submission Time") or s.start_ms
+                s.end_ms = info.get("Completion Time") or s.end_ms
+                stages[sid] = s
+    return stages

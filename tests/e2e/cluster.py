@@ -1,0 +1,98 @@
+"""Starts the real collector and submits the workload to a real local-cluster (two executor JVMs)."""
+import os
+import socket
+import subprocess
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PLUGIN = "io.sparkotel.plugin.SparkotelPlugin"
+SINK = "org.apache.spark.metrics.sink.SparkotelSink"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {seconds}s")
+
+
+class Collector:
+    """The sparkotel-collector binary, OTLP gRPC on a free loopback port, writing to out."""
+
+    def __init__(self, binary, out, log, port=None):
+        if port is not None:
+            with socket.socket() as s:  # taken: OSError, the caller picks another
+                s.bind(("127.0.0.1", port))
+        self.port = port or free_port()
+        self.out = out
+        env = dict(os.environ, SPARKOTEL_OTLP_PORT=str(self.port), SPARKOTEL_OUT=out)
+        self.proc = subprocess.Popen([binary, "--config", os.path.join(ROOT, "collector", "config.yaml")],
+                                     env=env, stdout=log, stderr=subprocess.STDOUT)
+        wait_port(self.port)
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=900):
+    """spark-submit on local-cluster[2,1,1024] with the plugin and the sink; returns (rc, output)."""
+    jar = os.path.abspath(jar)
+    key = "spark.metrics.conf.*.sink.otel."
+    conf = {
+        "spark.plugins": PLUGIN,
+        key + "class": SINK,
+        key + "period": "1",
+        key + "interval": interval,
+        # Spark builds executor sinks before it fetches --jars: the jar must be on their class path.
+        "spark.executor.extraClassPath": jar,
+        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={ROOT}/tests/spark/log4j2.properties",
+        "spark.sql.autoBroadcastJoinThreshold": "-1",
+        "spark.sql.shuffle.partitions": "8",
+        "spark.ui.enabled": "false",
+        "spark.executor.memory": "900m",
+    }
+    if endpoint:  # else the default, localhost:4317
+        conf[key + "endpoint"] = endpoint
+    conf.update(dict(extra))
+    cmd = [os.path.join(spark_home, "bin", "spark-submit"), "--master", "local-cluster[2,1,1024]", "--jars", jar]
+    for k, v in conf.items():
+        cmd += ["--conf", f"{k}={v}"]
+    cmd.append(job)
+    env = dict(os.environ, SPARK_HOME=spark_home, SPARK_LOCAL_IP="127.0.0.1")
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    return p.returncode, p.stdout
+
+
+def field(output, name):
+    """The value of a NAME=value line the job printed."""
+    for line in output.splitlines():
+        if line.startswith(name + "="):
+            return line[len(name) + 1:]
+    return None
+
+
+def executor_logs(spark_home, app_id):
+    """stderr of each executor of app_id, by executor id (local-cluster keeps them under work/)."""
+    base = os.path.join(spark_home, "work", app_id or "none")
+    logs = {}
+    if os.path.isdir(base):
+        for ex in sorted(os.listdir(base)):
+            path = os.path.join(base, ex, "stderr")
+            if os.path.exists(path):
+                with open(path, errors="replace") as f:
+                    logs[ex] = f.read()
+    return logs

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""End-to-end test of one Spark line: the real collector, a real local-cluster with two executor
+JVMs, and assertions on what the collector received (not on our own logs), then the same job
+with no collector at all.
+
+Usage: e2e.py JAR COLLECTOR_BINARY LABEL, run with the python of a venv holding pyspark (its
+package directory is a full Spark distribution and serves as SPARK_HOME).
+Ends with 'N passed, N failed'; exits non-zero on any failure.
+"""
+import json
+import os
+import statistics
+import sys
+import tempfile
+
+import pyspark
+
+import cluster
+import otlp
+
+jar, collector_bin, label = sys.argv[1:4]
+spark_home = os.path.dirname(os.path.abspath(pyspark.__file__))
+work = tempfile.mkdtemp(prefix=f"sparkotel-e2e-{label}-")
+job = os.path.join(cluster.HERE, "job.py")
+catalog = json.load(open(os.path.join(cluster.HERE, "catalog.json")))
+INTERVAL_MS = 200
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(f"  {'PASS' if ok else 'FAIL'} [{label}] {name}" + ("" if ok else f": {detail}"), flush=True)
+
+
+def machine_has_memory_cgroup():
+    for line in open("/proc/self/cgroup"):
+        parts = line.strip().split(":", 2)
+        if parts[1] == "" and os.path.exists(f"/sys/fs/cgroup{parts[2]}/memory.current"):
+            return True
+        if "memory" in parts[1].split(","):
+            return True
+    return False
+
+
+# Metrics that only appear under conditions this workload or machine may not meet.
+CONDITIONAL = {"sparkotel.spark.tasks.failed", "sparkotel.spark.stage.tasks.active",
+               "sparkotel.cgroup.memory.limit", "sparkotel.cgroup.memory.headroom", "sparkotel.cgroup.memory.peak",
+               "sparkotel.cgroup.memory.events", "sparkotel.cgroup.memory.pressure", "jvm.cpu.recent_utilization"}
+if not machine_has_memory_cgroup():
+    CONDITIONAL |= {m["name"] for m in catalog if m["source"] == "cgroup"}
+if not os.path.exists("/proc/pressure/memory"):
+    CONDITIONAL |= {"sparkotel.system.memory.pressure", "sparkotel.system.memory.pressure.stall_time"}
+REQUIRED = {m["name"] for m in catalog} - CONDITIONAL
+
+# ---- with the collector -------------------------------------------------------------------
+print(f">> e2e [{label}]: collector + local-cluster[2,1,1024]", flush=True)
+out = os.path.join(work, "received.jsonl")
+with open(os.path.join(work, "collector.log"), "w") as clog:
+    col = cluster.Collector(collector_bin, out, clog)
+    try:
+        rc, output = cluster.submit(spark_home, jar, f"http://127.0.0.1:{col.port}", job, interval=f"{INTERVAL_MS}ms")
+    finally:
+        col.stop()
+open(os.path.join(work, "submit.log"), "w").write(output)
+check("the job succeeds with the right answer", rc == 0 and cluster.field(output, "RESULT") == "ok",
+      f"rc={rc}, see {work}/submit.log")
+app_id = cluster.field(output, "APP_ID")
+stages = set(json.loads(cluster.field(output, "STAGES") or "[]"))
+procs = otlp.read(out) if os.path.exists(out) else {}
+by_exec = {p.resource.get("spark.executor.id"): p for p in procs.values()}
+check("resources for the driver and both executors", {"driver", "0", "1"} <= set(by_exec), f"got {sorted(by_exec)}")
+check("every resource names the app", all(p.resource.get("spark.app.id") == app_id and p.resource.get("spark.app.name")
+                                           for p in by_exec.values()), f"app {app_id}: {[p.resource for p in by_exec.values()]}")
+for ex, p in sorted(by_exec.items()):
+    missing = sorted(REQUIRED - p.names())
+    check(f"{ex}: every catalogue family that applies here", not missing, f"missing {missing}")
+    heap = {m: p.last("sparkotel.jvm.memory.area", jvm__memory__type="heap", sparkotel__jvm__memory__measure=m)
+            for m in ("used", "committed", "limit")}
+    check(f"{ex}: heap used <= committed <= limit", None not in heap.values()
+          and 0 < heap["used"] <= heap["committed"] <= heap["limit"], str(heap))
+    rss = p.last("process.memory.usage")
+    check(f"{ex}: RSS > heap used", rss is not None and heap["used"] is not None and rss > heap["used"], f"rss={rss} heap={heap}")
+    times = [pt.time_ns for pt in p.series("process.memory.usage")]
+    deltas = [(b - a) / 1e6 for a, b in zip(times, times[1:])]
+    med = statistics.median(deltas) if deltas else 0
+    check(f"{ex}: samples every {INTERVAL_MS} ms", 0.7 * INTERVAL_MS <= med <= 1.5 * INTERVAL_MS and len(times) >= 10,
+          f"median {med:.0f} ms over {len(times)} samples")
+    check(f"{ex}: the sink forwarded Spark's own metrics", any(n.startswith("spark.") for n in p.names()),
+          sorted(n for n in p.names() if n.startswith("spark"))[:5])
+for ex in ("0", "1"):
+    p = by_exec.get(ex)
+    if p is None:
+        continue
+    peak_exec = max((pt.value for pt in p.series("sparkotel.spark.memory.used", sparkotel__spark__memory__pool="execution")), default=0)
+    check(f"executor {ex}: execution memory > 0 during the join", peak_exec > 0, f"peak {peak_exec}")
+    seen = {pt.attrs.get("spark.stage.id") for pt in p.series("sparkotel.spark.stage.tasks.active")}
+    check(f"executor {ex}: stage activity lines up with the job's stages", seen and {int(s) for s in seen} <= stages,
+          f"metrics saw stages {sorted(seen)}, the job ran {sorted(stages)}")
+    py = max((pt.value for pt in p.series("sparkotel.children.count", sparkotel__child__kind="python")), default=0)
+    check(f"executor {ex}: PySpark workers seen as python children", py >= 1, f"max {py}")
+
+# ---- without a collector ------------------------------------------------------------------
+print(f">> e2e [{label}]: no collector at all", flush=True)
+dead = cluster.free_port()  # nothing listens here
+rc, output = cluster.submit(spark_home, jar, f"http://127.0.0.1:{dead}", job, interval=f"{INTERVAL_MS}ms")
+open(os.path.join(work, "submit-nocollector.log"), "w").write(output)
+check("without a collector the job still succeeds", rc == 0 and cluster.field(output, "RESULT") == "ok", f"rc={rc}, see {work}")
+needle = f"cannot export metrics to http://127.0.0.1:{dead}"
+check("the driver logs one line about the unreachable endpoint", output.count(needle) == 1, f"{output.count(needle)} lines")
+logs = cluster.executor_logs(spark_home, cluster.field(output, "APP_ID"))
+check("both executors ran", len(logs) == 2, f"logs {sorted(logs)}")
+for ex, text in logs.items():
+    check(f"executor {ex} logs one line about the unreachable endpoint", text.count(needle) == 1, f"{text.count(needle)} lines")
+
+passed = sum(results)
+print(f"e2e [{label}]: evidence in {work}")
+print(f"{passed} passed, {len(results) - passed} failed")
+sys.exit(0 if passed == len(results) else 1)
