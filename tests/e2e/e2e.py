@@ -55,10 +55,13 @@ REQUIRED = {m["name"] for m in catalog} - CONDITIONAL
 # ---- with the collector -------------------------------------------------------------------
 print(f">> e2e [{label}]: collector + local-cluster[2,1,1024]", flush=True)
 out = os.path.join(work, "received.jsonl")
+events = os.path.join(work, "eventlog")
+os.makedirs(events)
 with open(os.path.join(work, "collector.log"), "w") as clog:
     col = cluster.Collector(collector_bin, out, clog)
     try:
-        rc, output = cluster.submit(spark_home, jar, f"http://127.0.0.1:{col.port}", job, interval=f"{INTERVAL_MS}ms")
+        rc, output = cluster.submit(spark_home, jar, f"http://127.0.0.1:{col.port}", job, interval=f"{INTERVAL_MS}ms",
+                                    extra={"spark.eventLog.enabled": "true", "spark.eventLog.dir": events})
     finally:
         col.stop()
 open(os.path.join(work, "submit.log"), "w").write(output)
@@ -98,6 +101,17 @@ for ex in ("0", "1"):
           f"metrics saw stages {sorted(seen)}, the job ran {sorted(stages)}")
     py = max((pt.value for pt in p.series("sparkotel.children.count", sparkotel__child__kind="python")), default=0)
     check(f"executor {ex}: PySpark workers seen as python children", py >= 1, f"max {py}")
+
+# ---- the report a user reads, rendered by a real browser ----------------------------------
+sys.path.insert(0, os.path.join(cluster.ROOT, "demo"))
+import check_report  # noqa: E402
+import report  # noqa: E402
+
+report_html = os.path.join(work, "report.html")
+summary = report.build(out, events, report_html)
+check("the summary names each executor's peaks and stages", all(f"executor {e}" in summary for e in ("0", "1"))
+      and "while stage" in summary, summary)
+check("the HTML report renders its charts in headless Chromium", check_report.main(report_html, 3 * 6) == 0)
 
 # ---- without a collector ------------------------------------------------------------------
 print(f">> e2e [{label}]: no collector at all", flush=True)
