@@ -28,7 +28,7 @@ ZIG_TARGET_arm64 := aarch64-linux-gnu.2.17
 JNI_CFLAGS := -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux
 GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERSION)
 
-.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e collector demo tools clean check-glibc check-jars
+.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e collector demo bench tools clean check-glibc check-jars
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -95,6 +95,24 @@ $(TOOLS)/bin/builder-$(OCB):
 
 demo: $(JARS) spark3 $(COLLECTOR) ## the main job: a skewed JOIN vs its LEFT SEMI JOIN rewrite, memory summary + build/demo/report.html
 	$(TOOLS)/spark-$(SPARK_3)/bin/python demo/run.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR)
+
+AGENT := $(TOOLS)/opentelemetry-javaagent-$(OTEL_JAVAAGENT).jar
+BENCH_ROUNDS ?= 5
+
+bench: $(JARS) spark3 $(COLLECTOR) $(AGENT) ## measure cost (Go, JVM sample, whole job A/B/C/D) into docs/performance.md
+	@mkdir -p build/bench
+	@echo ">> Go benchmarks"
+	CGO_ENABLED=1 CGO_CFLAGS="$(JNI_CFLAGS)" go test -run XXX -bench . -benchmem ./native/probe ./native/core ./native/export | tee build/bench/go.txt
+	@echo ">> JVM sample benchmark"
+	$(SBT) "++$(SCALA_212)" "sparkotel/Test/runMain io.sparkotel.bench.SampleBench" | tee build/bench/jvm.txt
+	@echo ">> whole job, $(BENCH_ROUNDS) interleaved rounds of A B C D (several minutes)"
+	$(TOOLS)/spark-$(SPARK_3)/bin/python bench/jobbench.py $(CURDIR)/dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) $(AGENT) $(BENCH_ROUNDS) build/bench/jobs.json
+	python3 bench/report.py build/bench docs/performance.md "make bench BENCH_ROUNDS=$(BENCH_ROUNDS)"
+
+$(AGENT):
+	@echo ">> fetching the OpenTelemetry Java agent $(OTEL_JAVAAGENT) from Maven Central"
+	@mkdir -p $(TOOLS)
+	mvn -q dependency:copy -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:$(OTEL_JAVAAGENT) -DoutputDirectory=$(TOOLS)
 
 # ---- tools a fresh machine lacks -------------------------------------------------------
 tools: $(PY) $(SBT_LAUNCH) ## install zig (PyPI) and the sbt launcher (Maven Central)

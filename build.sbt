@@ -54,7 +54,11 @@ lazy val sparkotel = (project in file("jvm"))
       "-Xmx1g",
       s"-Dsparkotel.test.jar=${(Compile / packageBin).value.getAbsolutePath}"
     ),
-    Test / testOptions += Tests.Argument(TestFrameworks.ScalaTest, "-oD")
+    Test / testOptions += Tests.Argument(TestFrameworks.ScalaTest, "-oD"),
+    // `make bench` runs the JVM sample benchmark from the test classes, in its own JVM.
+    Test / run / fork := true,
+    Test / run / baseDirectory := (ThisBuild / baseDirectory).value,
+    Test / run / javaOptions ++= sparkJavaModuleOptions ++ Seq("-Xmx1g")
   )
 
 lazy val root = (project in file("."))

@@ -3,6 +3,8 @@ package core
 import (
 	"testing"
 	"time"
+
+	"github.com/sparkotel/sparkotel/native/internal/benchcpu"
 )
 
 // BenchmarkPush: one JVM batch of 150 readings copied into the core (the JNI crossing is
@@ -18,8 +20,6 @@ func BenchmarkPush(b *testing.B) {
 	}
 	batch := batch(1, entries...)
 	b.ReportAllocs()
-	for b.Loop() {
-		_ = Push(0, batch)
-	}
+	benchcpu.Measure(b, func() { _ = Push(0, batch) })
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/150, "ns/reading")
 }

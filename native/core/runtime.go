@@ -27,9 +27,6 @@ type Runtime struct {
 var (
 	lifecycle sync.Mutex
 	current   atomic.Pointer[Runtime] // read lock-free on the push path
-
-	// testReaders lets tests attach a ManualReader to the pipeline.
-	testReaders []export.Reader
 )
 
 // Start starts the process-wide core with kv, or joins the running one (attached == true;
@@ -56,7 +53,7 @@ func Start(kv map[string]string) (attached bool, err error) {
 	runtime.GOMAXPROCS(cfg.GoMaxProcs)
 	debug.SetMemoryLimit(cfg.GoMemLimit)
 	rt := &Runtime{Config: cfg, series: newSeriesTable(), users: 1}
-	rt.pipeline, err = export.Start(cfg, rt, Log, testReaders...)
+	rt.pipeline, err = export.Start(cfg, rt, Log)
 	if err != nil {
 		return false, fmt.Errorf("%w: %v", ErrConfig, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/sparkotel/sparkotel/native/internal/benchcpu"
 	"github.com/sparkotel/sparkotel/native/probe/internal/arenas"
 )
 
@@ -22,10 +23,7 @@ func BenchmarkProbe(b *testing.B) {
 			}
 			var r Recorder
 			b.ReportAllocs()
-			for b.Loop() {
-				r.Reset()
-				s.Collect(&r)
-			}
+			benchcpu.Measure(b, func() { r.Reset(); s.Collect(&r) })
 		})
 	}
 }
@@ -41,10 +39,7 @@ func BenchmarkAllProbesButMalloc(b *testing.B) {
 	s, _ := NewSet(DefaultEnv(), names)
 	var r Recorder
 	b.ReportAllocs()
-	for b.Loop() {
-		r.Reset()
-		s.Collect(&r)
-	}
+	benchcpu.Measure(b, func() { r.Reset(); s.Collect(&r) })
 	b.ReportMetric(float64(len(r.Points)), "points")
 }
 
@@ -64,10 +59,7 @@ func BenchmarkChildren(b *testing.B) {
 			p := newChildrenProbe(Env{ProcRoot: root, PID: 1000})
 			var r Recorder
 			b.ReportAllocs()
-			for b.Loop() {
-				r.Reset()
-				_ = p.Collect(&r)
-			}
+			benchcpu.Measure(b, func() { r.Reset(); _ = p.Collect(&r) })
 		})
 	}
 }
@@ -83,10 +75,7 @@ func BenchmarkMallinfoArenas(b *testing.B) {
 		b.Run(fmt.Sprintf("threads_%d", n), func(b *testing.B) {
 			p := newMallocProbe(Env{})
 			var r Recorder
-			for b.Loop() {
-				r.Reset()
-				_ = p.Collect(&r)
-			}
+			benchcpu.Measure(b, func() { r.Reset(); _ = p.Collect(&r) })
 		})
 	}
 }

@@ -66,7 +66,7 @@ func (p *childrenProbe) Collect(r *Recorder) error {
 		}
 		p.path = append(append(append(p.path[:0], p.procRoot...), '/'), name...)
 		p.path = append(p.path, "/stat"...)
-		b, err := p.stat.read(string(p.path))
+		b, err := p.stat.readOnce(string(p.path))
 		if err != nil { // the process exited between listing and reading: skip it
 			return
 		}

@@ -8,15 +8,50 @@ import (
 // fileReader reads small /proc and /sys files into a buffer it reuses. It uses raw syscalls:
 // os.File would also try to register each file with the network poller, a wasted syscall
 // on every read of the hot path.
-type fileReader struct{ buf []byte }
+type fileReader struct {
+	buf []byte
+	fds map[string]int // held files, re-read with pread at offset 0
+}
 
-// read returns the file's content, valid until the next read.
+// read returns the file's content, valid until the next read. The file stays open: /proc,
+// cgroup and PSI files are seq_files that the kernel regenerates on every read from offset 0,
+// so a held descriptor and one pread cost a third of open+read+close. A descriptor that
+// stops working (the file went away) is dropped and the file opened afresh once.
 func (r *fileReader) read(path string) ([]byte, error) {
+	if fd, ok := r.fds[path]; ok {
+		if b, err := r.pread(fd); err == nil {
+			return b, nil
+		}
+		syscall.Close(fd)
+		delete(r.fds, path)
+	}
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.pread(fd)
+	if err != nil {
+		syscall.Close(fd)
+		return nil, err
+	}
+	if r.fds == nil {
+		r.fds = map[string]int{}
+	}
+	r.fds[path] = fd
+	return b, nil
+}
+
+// readOnce reads a file without holding it open (per-process files of other processes).
+func (r *fileReader) readOnce(path string) ([]byte, error) {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer syscall.Close(fd)
+	return r.pread(fd)
+}
+
+func (r *fileReader) pread(fd int) ([]byte, error) {
 	if r.buf == nil {
 		r.buf = make([]byte, 4096)
 	}
@@ -25,7 +60,7 @@ func (r *fileReader) read(path string) ([]byte, error) {
 		if n == len(r.buf) {
 			r.buf = append(r.buf, make([]byte, len(r.buf))...)
 		}
-		m, err := syscall.Read(fd, r.buf[n:])
+		m, err := syscall.Pread(fd, r.buf[n:], int64(n))
 		if errors.Is(err, syscall.EINTR) {
 			continue
 		}

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Whole-job overhead, side by side in one run: A no instrumentation, B sparkotel at 1 s,
+C sparkotel at 100 ms, D the OpenTelemetry Java agent (metrics only, OTLP to the same
+collector), interleaved A B C D A B C D ... on local-cluster[2,1,1024]. Executor CPU, RSS,
+threads and start-up are read from /proc by this harness (procwatch), not by sparkotel.
+
+Usage: jobbench.py JAR COLLECTOR AGENT_JAR ROUNDS OUT_JSON (with the python of a pyspark venv)
+"""
+import datetime
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+import pyspark
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+import cluster  # noqa: E402
+import procwatch  # noqa: E402
+
+jar, collector_bin, agent, rounds, out_json = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+spark_home = os.path.dirname(os.path.abspath(pyspark.__file__))
+exec_log4j = os.path.join(HERE, "log4j2-executor.properties")
+
+
+def configs(endpoint):
+    ours = lambda interval: {"--jars": jar, "spark.plugins": cluster.PLUGIN,
+                             "spark.metrics.conf.*.sink.otel.endpoint": endpoint,
+                             "spark.metrics.conf.*.sink.otel.interval": interval}
+    agent_opts = (f"-javaagent:{agent} -Dotel.traces.exporter=none -Dotel.logs.exporter=none "
+                  f"-Dotel.metrics.exporter=otlp -Dotel.exporter.otlp.protocol=grpc "
+                  f"-Dotel.exporter.otlp.endpoint={endpoint} -Dotel.metric.export.interval=1000 "
+                  f"-Dotel.service.name=spark-bench")
+    return {"A none": {}, "B sparkotel 1s": ours("1s"), "C sparkotel 100ms": ours("100ms"),
+            "D otel java agent": {"agent": agent_opts}}
+
+
+def run(conf):
+    agent_opts = conf.get("agent", "")
+    cmd = [os.path.join(spark_home, "bin", "spark-submit"), "--master", "local-cluster[2,1,1024]"]
+    if "--jars" in conf:
+        cmd += ["--jars", conf["--jars"]]
+    settings = {"spark.ui.enabled": "false", "spark.executor.memory": "900m", "spark.sql.shuffle.partitions": "8",
+                "spark.executor.extraJavaOptions": f"-Dlog4j2.configurationFile={exec_log4j} {agent_opts}".strip(),
+                "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={ROOT}/tests/spark/log4j2.properties {agent_opts}".strip()}
+    settings.update({k: v for k, v in conf.items() if k.startswith("spark.")})
+    for k, v in settings.items():
+        cmd += ["--conf", f"{k}={v}"]
+    cmd.append(os.path.join(HERE, "workload.py"))
+    env = dict(os.environ, SPARK_HOME=spark_home, SPARK_LOCAL_IP="127.0.0.1")
+    with procwatch.Watch() as w:
+        p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900)
+    if p.returncode != 0 or cluster.field(p.stdout, "RESULT") != "ok":
+        raise RuntimeError(f"benchmark run failed:\n{p.stdout[-3000:]}")
+    s = w.summary()
+    s["sql_s"], s["tiny_s"] = float(cluster.field(p.stdout, "SQL_S")), float(cluster.field(p.stdout, "TINY_S"))
+    s["startup_ms"] = startup_ms(p.stdout, s.pop("starts"))
+    return s
+
+
+def startup_ms(output, starts):
+    """Executor process start to its first task, averaged over the executors (their logs)."""
+    app = None
+    for line in output.splitlines():
+        m = re.search(r"(app-\d+-\d+)", line)
+        if m:
+            app = m.group(1)
+            break
+    lats = []
+    for i, (ex, text) in enumerate(sorted(cluster.executor_logs(spark_home, app).items())):
+        m = re.search(r"^(\d\d:\d\d:\d\d\.\d\d\d) .*Running task", text, re.M)
+        if m and i < len(starts):
+            day = datetime.datetime.fromtimestamp(starts[i]).date()
+            t = datetime.datetime.combine(day, datetime.datetime.strptime(m.group(1), "%H:%M:%S.%f").time()).timestamp()
+            lats.append((t - starts[i]) * 1000)
+    return statistics.mean(lats) if lats else float("nan")
+
+
+results = {}
+with open(os.devnull, "w") as devnull:
+    col = cluster.Collector(collector_bin, os.path.join(ROOT, "build", "bench-received.jsonl"), devnull)
+    try:
+        cfgs = configs(f"http://127.0.0.1:{col.port}")
+        for r in range(rounds):
+            for name, conf in cfgs.items():
+                res = run(conf)
+                results.setdefault(name, []).append(res)
+                print(f"round {r + 1}/{rounds} {name}: " + ", ".join(f"{k}={v:.1f}" for k, v in res.items()), flush=True)
+    finally:
+        col.stop()
+        try:
+            os.remove(os.path.join(ROOT, "build", "bench-received.jsonl"))
+        except OSError:
+            pass
+json.dump(results, open(out_json, "w"), indent=1)

@@ -1,0 +1,75 @@
+package io.sparkotel.bench
+
+import java.lang.management.ManagementFactory
+import java.util.Properties
+
+import com.codahale.metrics.{Gauge, MetricRegistry}
+import org.apache.spark.{SparkConf, SparkContext}
+import org.slf4j.LoggerFactory
+
+import io.sparkotel.core.{BatchWriter, CoreBridge, SeriesIds}
+import io.sparkotel.sampler.{JvmReading, Reading, Sampler, SparkMemoryReading, TaskActivity, TaskReading}
+import io.sparkotel.sink.SinkCore
+
+/**
+ * JVM-side cost of one sample, split into its parts, with the real library and a real
+ * SparkEnv (local SparkContext). CPU time of the measuring thread (ThreadMXBean) per
+ * operation, after a warm-up, median of 5 runs. `make bench` runs it; prints
+ * "BENCH <name> <ns/op> <entries>" lines that tools/bench-report turns into a table.
+ */
+object SampleBench {
+  private val threads = ManagementFactory.getThreadMXBean
+
+  def cpuNanosPerOp(iterations: Int)(op: => Unit): Double = {
+    (1 to iterations / 4).foreach(_ => op) // warm-up: JIT
+    val runs = (1 to 5).map { _ =>
+      val t0 = threads.getCurrentThreadCpuTime
+      var i = 0
+      while (i < iterations) { op; i += 1 }
+      (threads.getCurrentThreadCpuTime - t0).toDouble / iterations
+    }.sorted
+    runs(2)
+  }
+
+  def main(args: Array[String]): Unit = {
+    val sc = new SparkContext(new SparkConf().setMaster("local[2]").setAppName("sparkotel-bench")
+      .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+      .set("spark.metrics.conf.*.sink.otel.exporter", "none"))
+    try run(sc) finally sc.stop()
+  }
+
+  private def run(sc: SparkContext): Unit = {
+    val bridge: CoreBridge = CoreBridge.load(println).getOrElse(sys.error("library did not load"))
+    bridge.start(Seq("exporter" -> "none", "interval" -> "1h"))
+    val ids = new SeriesIds(bridge)
+    val out = new BatchWriter(bridge, 1024)
+    TaskActivity.started(TaskActivity.Stage(1, 0))
+    TaskActivity.started(TaskActivity.Stage(2, 0))
+    def part(name: String, r: Reading): Unit = {
+      var n = 0
+      val ns = cpuNanosPerOp(20000) { out.begin(0); r.read(ids, out); n = out.size }
+      println(f"BENCH jvm.$name $ns%.0f $n")
+    }
+    part("mxbeans", new JvmReading)
+    part("spark_memory", new SparkMemoryReading)
+    part("stages", new TaskReading)
+    out.begin(0); new JvmReading().read(ids, out); new SparkMemoryReading().read(ids, out); new TaskReading().read(ids, out)
+    val entries = out.size
+    println(f"BENCH jvm.push_jni ${cpuNanosPerOp(200000)(out.push())}%.0f $entries")
+    val sampler = new Sampler(bridge, 1000, Seq(new JvmReading, new SparkMemoryReading, new TaskReading), LoggerFactory.getLogger("bench"))
+    val f = classOf[Sampler].getDeclaredFields.find(_.getType == classOf[BatchWriter]).get
+    f.setAccessible(true)
+    f.set(sampler, new BatchWriter(bridge, 1024))
+    println(f"BENCH jvm.full_sample ${cpuNanosPerOp(20000)(sampler.sampleOnce())}%.0f $entries")
+
+    for (n <- Seq(100, 1000, 10000)) {
+      val reg = new MetricRegistry
+      (0 until n).foreach(i => reg.register(s"app.driver.Source${i % 50}.metric$i", new Gauge[Long] { def getValue = i.toLong }))
+      val sink = new SinkCore(new Properties, reg, () => Some(SinkCore.Context(bridge, Some("app"), Some("driver"))))
+      sink.report()
+      println(f"BENCH sink.report_$n ${cpuNanosPerOp(if (n > 1000) 200 else 2000)(sink.report())}%.0f $n")
+      sink.close()
+    }
+    bridge.stop(1000)
+  }
+}

@@ -1,0 +1,59 @@
+package export
+
+import (
+	"context"
+	"testing"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
+	"github.com/sparkotel/sparkotel/native/catalog"
+	"github.com/sparkotel/sparkotel/native/probe"
+)
+
+// counterPush pushes one counter (completed tasks) with a value the test sets.
+type counterPush struct{ v float64 }
+
+func (c *counterPush) EachPushed(fn func(catalog.ID, attribute.Set, float64)) {
+	fn(catalog.SparkTasksCompleted, attribute.NewSet(), c.v)
+	fn(catalog.JvmClassCount, attribute.NewSet(), c.v) // an updowncounter: never delta
+}
+func (*counterPush) EachForwarded(func(string, string, attribute.Set, float64, int64)) {}
+func (*counterPush) Refused() int64                                                    { return 0 }
+
+func sumOf(t *testing.T, sms []metricdata.ScopeMetrics, name string) metricdata.Sum[int64] {
+	t.Helper()
+	for _, m := range sms[0].Metrics {
+		if m.Name == name {
+			return m.Data.(metricdata.Sum[int64])
+		}
+	}
+	t.Fatalf("%s not produced", name)
+	return metricdata.Sum[int64]{}
+}
+
+func TestDeltaTemporalityForCountersOnly(t *testing.T) {
+	for _, tc := range []struct {
+		temporality string
+		second      int64
+		want        metricdata.Temporality
+	}{{"cumulative", 8, metricdata.CumulativeTemporality}, {"delta", 3, metricdata.DeltaTemporality}} {
+		cfg, _, err := Parse(map[string]string{"temporality": tc.temporality, "probes": "self"}, probe.Names())
+		if err != nil {
+			t.Fatal(err)
+		}
+		probes, _ := probe.NewSet(probe.DefaultEnv(), cfg.Probes)
+		push := &counterPush{v: 5}
+		s := newSnapshot(cfg, probes, push, &countingExporter{})
+		_, _ = s.Produce(context.Background())
+		push.v = 8
+		sms, _ := s.Produce(context.Background())
+		c := sumOf(t, sms, "sparkotel.spark.tasks.completed")
+		if c.Temporality != tc.want || c.DataPoints[0].Value != tc.second || !c.IsMonotonic {
+			t.Errorf("%s: counter = %+v", tc.temporality, c)
+		}
+		if u := sumOf(t, sms, "jvm.class.count"); u.Temporality != metricdata.CumulativeTemporality || u.DataPoints[0].Value != 8 || u.IsMonotonic {
+			t.Errorf("%s: updowncounter = %+v", tc.temporality, u)
+		}
+	}
+}
