@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -195,5 +196,27 @@ func TestForwardedSeries(t *testing.T) {
 	Current().EachPushed(func(catalog.ID, attribute.Set, float64) { t.Error("forwarded series seen as a catalogue metric") })
 	if n != 1 {
 		t.Fatalf("forwarded readings = %d", n)
+	}
+}
+
+// TestNoGoroutineLeaks: the core's goroutines (reader, exporter, gRPC) end with Stop.
+func TestNoGoroutineLeaks(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for i := 0; i < 5; i++ {
+		if _, err := Start(map[string]string{"interval": "100ms", "endpoint": "127.0.0.1:1", "timeout": "200ms"}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(150 * time.Millisecond) // at least one export attempt against the closed port
+		if err := Stop(time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before+1 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+1 {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines before, %d after 5 start/stop cycles:\n%s", before, n, buf[:runtime.Stack(buf, true)])
 	}
 }

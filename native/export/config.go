@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,11 +90,7 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 		v := kv[k]
 		switch k {
 		case "exporter":
-			if v != "otlp" && v != "console" && v != "none" {
-				bad(k, v, "unknown exporter")
-			} else {
-				cfg.Exporter = v
-			}
+			choose(&cfg.Exporter, k, v, bad, "otlp", "console", "none")
 		case "endpoint":
 			cfg.Endpoint = v
 		case "insecure":
@@ -115,11 +112,7 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 				cfg.Certificate = v
 			}
 		case "compression":
-			if v != "gzip" && v != "none" {
-				bad(k, v, "unknown compression")
-			} else {
-				cfg.Compression = v
-			}
+			choose(&cfg.Compression, k, v, bad, "gzip", "none")
 		case "timeout":
 			if d, ok := parseDuration(v, 100*time.Millisecond, time.Minute); !ok {
 				bad(k, v, "not a duration in range")
@@ -127,11 +120,7 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 				cfg.Timeout = d
 			}
 		case "temporality":
-			if v != "cumulative" && v != "delta" {
-				bad(k, v, "unknown temporality")
-			} else {
-				cfg.Temporality = v
-			}
+			choose(&cfg.Temporality, k, v, bad, "cumulative", "delta")
 		case "interval":
 			if d, ok := parseDuration(v, 100*time.Millisecond, time.Hour); !ok {
 				bad(k, v, "not a duration in range")
@@ -185,14 +174,16 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 	return Config{}, nil, fmt.Errorf("%s", strings.Join(problems, "; "))
 }
 
-func isIdentity(k string) bool {
-	for _, id := range identityKeys {
-		if k == id {
-			return true
-		}
+// choose sets *dst to v when v is one of accepted, else reports the key.
+func choose(dst *string, k, v string, bad func(key, value, why string), accepted ...string) {
+	if slices.Contains(accepted, v) {
+		*dst = v
+	} else {
+		bad(k, v, "not one of the accepted values")
 	}
-	return false
 }
+
+func isIdentity(k string) bool { return slices.Contains(identityKeys, k) }
 
 func acceptedKeys() []string {
 	out := append([]string{}, identityKeys...)
@@ -257,11 +248,7 @@ func splitKnown(v string, known []string) (names []string, unknown string) {
 		if n == "" {
 			continue
 		}
-		found := false
-		for _, k := range known {
-			found = found || k == n
-		}
-		if !found {
+		if !slices.Contains(known, n) {
 			return nil, n
 		}
 		names = append(names, n)

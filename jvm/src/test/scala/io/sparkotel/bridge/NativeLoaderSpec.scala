@@ -14,8 +14,10 @@ class NativeLoaderSpec extends AnyFunSuite {
   private val testClasses = new File(classOf[JarRoundTrip].getProtectionDomain.getCodeSource.getLocation.toURI)
 
   /** Runs JarRoundTrip in a fresh JVM with only the built jar and the test class on the class path. */
-  private def roundTrip(jvmArgs: String*): (Int, Seq[String]) = {
-    val java = new File(sys.props("java.home"), "bin/java").getPath
+  private def roundTrip(jvmArgs: String*): (Int, Seq[String]) =
+    roundTripWith(new File(sys.props("java.home"), "bin/java").getPath, jvmArgs: _*)
+
+  private def roundTripWith(java: String, jvmArgs: String*): (Int, Seq[String]) = {
     val out = ArrayBuffer[String]()
     val cmd = Seq(java) ++ jvmArgs ++ Seq("-cp", s"${jar.getPath}:${testClasses.getPath}", classOf[JarRoundTrip].getName)
     val rc = cmd ! ProcessLogger(out += _, out += _)
@@ -32,6 +34,21 @@ class NativeLoaderSpec extends AnyFunSuite {
     assert(summary.contains("start=0,1"), summary) // second start attaches
     assert(summary.contains("malformed=rejected: sparkotel push failed"), summary)
     assert(summary.contains("afterStop=stopped"), summary)
+  }
+
+  test("the jar (Java 8 bytecode) loads and round-trips on every JDK installed here") {
+    val jdks = Option(new File("/usr/lib/jvm").listFiles).getOrElse(Array.empty[File])
+      .map(d => new File(d, "bin/java")).filter(_.canExecute).map(_.getCanonicalFile).distinct
+    assert(jdks.nonEmpty)
+    jdks.foreach { java =>
+      val out = ArrayBuffer[String]()
+      Seq(java.getPath, "-version") ! ProcessLogger(out += _, out += _)
+      val major = """version "(\d+)""".r.findFirstMatchIn(out.mkString(" ")).map(_.group(1).toInt).getOrElse(0)
+      val flags = if (major >= 24) Seq("--enable-native-access=ALL-UNNAMED") else Nil
+      val (rc, lines) = roundTripWith(java.getPath, flags: _*)
+      assert(rc == 0 && lines.contains("loaded=true again=true"), s"$java (Java $major): ${lines.mkString("\n")}")
+      assert(!lines.exists(_.contains("WARNING")), s"$java (Java $major) printed warnings: ${lines.mkString("\n")}")
+    }
   }
 
   test("an unloadable library gives exactly one WARN naming the cause, and no exception") {
