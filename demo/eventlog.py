@@ -16,12 +16,17 @@ class Stage:
 def read(log_dir):
     """Stages of every application logged in log_dir, by id, with submit and completion times."""
     stages = {}
-    for name in sorted(os.listdir(log_dir)) if os.path.isdir(log_dir) else []:
-        with open(os.path.join(log_dir, name), errors="replace") as f:
+    # Spark 4 rolls event logs into eventlog_v2_<app>/events_<n>_<app> by default: walk.
+    paths = sorted(os.path.join(d, f) for d, _, files in os.walk(log_dir) for f in files
+                   if not f.startswith(("appstatus", ".")))
+    for path in paths:
+        with open(path, errors="replace") as f:
             for line in f:
                 try:
                     ev = json.loads(line)
                 except ValueError:
+                    continue
+                if not isinstance(ev, dict):
                     continue
                 kind = ev.get("Event")
                 if kind not in ("SparkListenerStageSubmitted", "SparkListenerStageCompleted"):

@@ -37,7 +37,7 @@ with open(os.path.join(out_dir, "collector.log"), "w") as log:
           flush=True)
     try:
         rc, output = cluster.submit(spark_home, jar, endpoint, os.path.join(HERE, "skew_join.py"), interval="250ms",
-                                    extra={"spark.eventLog.enabled": "true", "spark.eventLog.dir": events})
+                                    extra=cluster.event_log(events))
     finally:
         col.stop()
 open(os.path.join(out_dir, "spark-submit.log"), "w").write(output)

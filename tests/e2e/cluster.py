@@ -77,6 +77,12 @@ def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=9
     return p.returncode, p.stdout
 
 
+def event_log(directory):
+    """Spark settings for a plain-JSON event log in directory (Spark 4 rolls and may compress by default)."""
+    return {"spark.eventLog.enabled": "true", "spark.eventLog.dir": directory,
+            "spark.eventLog.rolling.enabled": "false", "spark.eventLog.compress": "false"}
+
+
 def field(output, name):
     """The value of a NAME=value line the job printed."""
     for line in output.splitlines():

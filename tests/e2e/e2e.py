@@ -61,7 +61,7 @@ with open(os.path.join(work, "collector.log"), "w") as clog:
     col = cluster.Collector(collector_bin, out, clog)
     try:
         rc, output = cluster.submit(spark_home, jar, f"http://127.0.0.1:{col.port}", job, interval=f"{INTERVAL_MS}ms",
-                                    extra={"spark.eventLog.enabled": "true", "spark.eventLog.dir": events})
+                                    extra=cluster.event_log(events))
     finally:
         col.stop()
 open(os.path.join(work, "submit.log"), "w").write(output)

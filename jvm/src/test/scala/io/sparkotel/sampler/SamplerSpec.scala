@@ -53,7 +53,8 @@ class SamplerSpec extends AnyFunSuite {
     val t0 = System.nanoTime()
     s.stop(2000)
     assert((System.nanoTime() - t0) / 1e6 < 500)
-    assert(bridge.pushes.size >= 8 && bridge.pushes.size <= 12, s"${bridge.pushes.size} samples in ~1 s at 100 ms")
+    // ~10 expected; a loaded machine may delay some, but never more than one per interval.
+    assert(bridge.pushes.size >= 5 && bridge.pushes.size <= 12, s"${bridge.pushes.size} samples in ~1 s at 100 ms")
   }
 
   private def startWriter(s: Sampler): Unit = {
