@@ -58,24 +58,21 @@ def run(conf):
         raise RuntimeError(f"benchmark run failed:\n{p.stdout[-3000:]}")
     s = w.summary()
     s["sql_s"], s["tiny_s"] = float(cluster.field(p.stdout, "SQL_S")), float(cluster.field(p.stdout, "TINY_S"))
-    s["startup_ms"] = startup_ms(p.stdout, s.pop("starts"))
+    s["startup_ms"] = startup_ms(cluster.field(p.stdout, "APP_ID"), s.pop("starts"))
     return s
 
 
-def startup_ms(output, starts):
-    """Executor process start to its first task, averaged over the executors (their logs)."""
-    app = None
-    for line in output.splitlines():
-        m = re.search(r"(app-\d+-\d+)", line)
-        if m:
-            app = m.group(1)
-            break
+def startup_ms(app, starts):
+    """Executor process start to the end of plugin init (Executor's constructor), averaged over
+    the executors, from their logs: plugins are initialized right after the executor's
+    "repl class loader" line, and sparkotel's own start line marks the end of its init (A and
+    D have no plugin: the class loader line is the end)."""
     lats = []
     for i, (ex, text) in enumerate(sorted(cluster.executor_logs(spark_home, app).items())):
-        m = re.search(r"^(\d\d:\d\d:\d\d\.\d\d\d) .*Running task", text, re.M)
-        if m and i < len(starts):
+        marks = re.findall(r"^(\d\d:\d\d:\d\d\.\d\d\d) .*(?:repl class loader|sparkotel: native core .* started)", text, re.M)
+        if marks and i < len(starts):
             day = datetime.datetime.fromtimestamp(starts[i]).date()
-            t = datetime.datetime.combine(day, datetime.datetime.strptime(m.group(1), "%H:%M:%S.%f").time()).timestamp()
+            t = datetime.datetime.combine(day, datetime.datetime.strptime(marks[-1], "%H:%M:%S.%f").time()).timestamp()
             lats.append((t - starts[i]) * 1000)
     return statistics.mean(lats) if lats else float("nan")
 

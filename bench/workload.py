@@ -6,6 +6,7 @@ import time
 from pyspark.sql import SparkSession
 
 spark = SparkSession.builder.getOrCreate()
+print(f"APP_ID={spark.sparkContext.applicationId}", flush=True)  # the harness finds executor logs by it
 t = time.time()
 n = (spark.range(0, 12_000_000, numPartitions=8).selectExpr("id % 200000 AS k", "id AS v")
      .join(spark.range(0, 200_000).selectExpr("id AS k", "id * 2 AS w"), "k")

@@ -24,8 +24,13 @@ type countingExporter struct {
 	failing  atomic.Bool
 }
 
-func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
-	err := e.Exporter.Export(ctx, rm)
+func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMetrics) (err error) {
+	defer func() { // on the SDK's goroutine: a panic must not reach the JVM
+		if r := recover(); r != nil {
+			err = fmt.Errorf("exporter panicked: %v", r)
+		}
+	}()
+	err = e.Exporter.Export(ctx, rm)
 	if err != nil {
 		e.failures.Add(1)
 		e.dropped.Add(int64(countPoints(rm)))

@@ -5,14 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-
 	"github.com/sparkotel/sparkotel/native/probe"
 )
 
@@ -56,8 +57,29 @@ func Start(cfg Config, pushed Pushed, log Logger) (*Pipeline, error) {
 	p.snapshot = newSnapshot(cfg, probes, pushed, p.exporter)
 	p.provider = sdkmetric.NewMeterProvider(sdkmetric.WithResource(res), sdkmetric.WithReader(sdkmetric.NewPeriodicReader(p.exporter,
 		sdkmetric.WithInterval(cfg.Interval), sdkmetric.WithTimeout(cfg.Timeout),
-		sdkmetric.WithProducer(p.snapshot), sdkmetric.WithProducer(newForwarded(pushed, cfg.Version)))))
+		sdkmetric.WithProducer(guarded{p: p.snapshot, log: log, mu: &sync.Mutex{}}),
+		sdkmetric.WithProducer(guarded{p: newForwarded(pushed, cfg.Version), log: log, mu: &sync.Mutex{}}))))
 	return p, nil
+}
+
+// guarded runs a producer of ours on the SDK's reader goroutine, one call at a time, and
+// turns a panic into an error: an unrecovered panic there would abort the whole JVM.
+type guarded struct {
+	p   sdkmetric.Producer
+	log Logger
+	mu  *sync.Mutex
+}
+
+func (g guarded) Produce(ctx context.Context) (sms []metricdata.ScopeMetrics, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			sms, err = nil, fmt.Errorf("sparkotel producer panicked: %v", r)
+			g.log("WARN", "sparkotel: "+err.Error()+"; this interval's metrics are skipped")
+		}
+	}()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.p.Produce(ctx)
 }
 
 // Shutdown flushes a final export and stops, within timeout whatever the collector does.

@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -55,5 +56,20 @@ func TestDeltaTemporalityForCountersOnly(t *testing.T) {
 		if u := sumOf(t, sms, "jvm.class.count"); u.Temporality != metricdata.CumulativeTemporality || u.DataPoints[0].Value != 8 || u.IsMonotonic {
 			t.Errorf("%s: updowncounter = %+v", tc.temporality, u)
 		}
+	}
+}
+
+type panickyPush struct{ counterPush }
+
+func (*panickyPush) EachPushed(func(catalog.ID, attribute.Set, float64)) { panic("bad batch") }
+
+// A panic in our producer, on the SDK's goroutine, becomes an error and one log line.
+func TestProducerPanicIsContained(t *testing.T) {
+	cfg, _, _ := Parse(map[string]string{"probes": "self"}, probe.Names())
+	probes, _ := probe.NewSet(probe.DefaultEnv(), cfg.Probes)
+	var logs logSink
+	g := guarded{p: newSnapshot(cfg, probes, &panickyPush{}, &countingExporter{}), log: logs.log, mu: &sync.Mutex{}}
+	if _, err := g.Produce(context.Background()); err == nil || len(logs.all()) != 1 {
+		t.Fatalf("err=%v logs=%v", err, logs.all())
 	}
 }

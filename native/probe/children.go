@@ -16,9 +16,9 @@ var (
 // childrenProbe finds every process below the JVM (PySpark daemon and workers, piped
 // commands) from /proc/<pid>/stat: one read per process gives its parent, name and RSS.
 // Processes found not to be ours are remembered and skipped: a process never moves into our
-// tree (a new child gets a new pid), so only new pids and our own descendants are read each
-// cycle. Every fullRescanEvery cycles all are read again, which bounds how long a reused pid
-// could hide a new child.
+// tree, and a new child gets a new /proc/<pid> directory, whose inode the listing returns
+// anyway, so a reused pid is read again. Only new processes and our own descendants are read
+// each cycle. A full rescan every fullRescanEvery cycles is a safety net, not the mechanism.
 type childrenProbe struct {
 	procRoot string
 	self     int64
@@ -27,11 +27,17 @@ type childrenProbe struct {
 	procs    map[int64]childInfo // reused across cycles
 	kids     map[int64][]int64
 	queue    []int64
-	foreign  map[int64]struct{} // pids known not to be below us
+	foreign  map[int64]uint64 // pid -> inode of its /proc directory, known not below us
+	inodes   []pidInode       // this cycle's newly read pids (reused)
 	cycle    int
 }
 
-const fullRescanEvery = 10
+type pidInode struct {
+	pid int64
+	ino uint64
+}
+
+const fullRescanEvery = 300
 
 type childInfo struct {
 	rss    int64
@@ -41,7 +47,7 @@ type childInfo struct {
 
 func newChildrenProbe(env Env) Probe {
 	return &childrenProbe{procRoot: env.ProcRoot, self: int64(env.PID),
-		procs: map[int64]childInfo{}, kids: map[int64][]int64{}, foreign: map[int64]struct{}{}}
+		procs: map[int64]childInfo{}, kids: map[int64][]int64{}, foreign: map[int64]uint64{}}
 }
 
 // isPython: PySpark workers run as python, python3, python3.11, ... (comm is cut at 15 bytes).
@@ -56,14 +62,16 @@ func (p *childrenProbe) Collect(r *Recorder) error {
 		clear(p.foreign)
 	}
 	p.cycle++
-	err := p.r.eachDirent(p.procRoot, func(name []byte) {
+	inodes := p.inodes[:0]
+	err := p.r.eachDirent(p.procRoot, func(ino uint64, name []byte) {
 		pid, rest, ok := parseUint(name)
 		if !ok || len(rest) != 0 || pid == p.self {
 			return
 		}
-		if _, known := p.foreign[pid]; known {
+		if known, ok := p.foreign[pid]; ok && known == ino {
 			return
 		}
+		inodes = append(inodes, pidInode{pid, ino})
 		p.path = append(append(append(p.path[:0], p.procRoot...), '/'), name...)
 		p.path = append(p.path, "/stat"...)
 		b, err := p.stat.readOnce(string(p.path))
@@ -94,11 +102,12 @@ func (p *childrenProbe) Collect(r *Recorder) error {
 			nOther, rssOther = nOther+1, rssOther+c.rss
 		}
 	}
-	for pid, c := range p.procs {
-		if !c.ours {
-			p.foreign[pid] = struct{}{}
+	for _, pi := range inodes {
+		if c, read := p.procs[pi.pid]; read && !c.ours {
+			p.foreign[pi.pid] = pi.ino
 		}
 	}
+	p.inodes = inodes
 	r.Int(catalog.ChildrenCount, childPython, nPy)
 	r.Int(catalog.ChildrenCount, childOther, nOther)
 	r.Int(catalog.ChildrenMemoryUsage, childPython, rssPy)

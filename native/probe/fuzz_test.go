@@ -61,7 +61,7 @@ func FuzzWalkDirents(f *testing.F) {
 	f.Add([]byte{1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 24, 0, 4, '1', '2', 0, 0, 0})
 	f.Add(make([]byte, 19))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		walkDirents(b, func(name []byte) {
+		walkDirents(b, func(_ uint64, name []byte) {
 			if len(name) > len(b) {
 				t.Fatal("name longer than the buffer")
 			}

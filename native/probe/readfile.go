@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"encoding/binary"
 	"errors"
 	"syscall"
 )
@@ -77,13 +78,13 @@ func (r *fileReader) pread(fd int) ([]byte, error) {
 // countDir counts the entries of a directory other than . and .., without allocating names.
 func (r *fileReader) countDir(path string) (int, error) {
 	n := 0
-	err := r.eachDirent(path, func([]byte) { n++ })
+	err := r.eachDirent(path, func(uint64, []byte) { n++ })
 	return n, err
 }
 
-// eachDirent calls fn with the name of every entry of a directory except . and ..; the
-// name is valid only during the call.
-func (r *fileReader) eachDirent(path string, fn func(name []byte)) error {
+// eachDirent calls fn with the inode and name of every entry of a directory except . and
+// ..; the name is valid only during the call.
+func (r *fileReader) eachDirent(path string, fn func(ino uint64, name []byte)) error {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return err
@@ -108,7 +109,7 @@ func (r *fileReader) eachDirent(path string, fn func(name []byte)) error {
 }
 
 // walkDirents walks linux_dirent64 records: ino u64, off i64, reclen u16, type u8, name.
-func walkDirents(b []byte, fn func(name []byte)) {
+func walkDirents(b []byte, fn func(ino uint64, name []byte)) {
 	for len(b) >= 19 {
 		reclen := int(b[16]) | int(b[17])<<8
 		if reclen < 19 || reclen > len(b) {
@@ -122,7 +123,7 @@ func walkDirents(b []byte, fn func(name []byte)) {
 			}
 		}
 		if !(len(name) == 1 && name[0] == '.') && !(len(name) == 2 && name[0] == '.' && name[1] == '.') {
-			fn(name)
+			fn(binary.NativeEndian.Uint64(b), name)
 		}
 		b = b[reclen:]
 	}

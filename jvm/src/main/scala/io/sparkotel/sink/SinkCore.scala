@@ -52,9 +52,15 @@ final class SinkCore(props: Properties, registry: MetricRegistry, core: () => Op
         out.push()
       }
     } catch {
-      case NonFatal(e) => log.debug(s"sparkotel sink: report failed: $e")
+      case e @ (NonFatal(_) | _: LinkageError) =>
+        failures += 1
+        if (failures == 1) log.warn(s"sparkotel: the sink could not forward Spark's metrics, the job is unaffected: $e")
+        else log.debug(s"sparkotel sink: report failed again: $e")
     }
   }
+
+  /** Reports that failed; the first one is logged as a WARN. */
+  private var failures = 0L
 
   private def forward(name: String, metric: Metric, emit: (String, String, Double) => Unit): Unit = metric match {
     case g: com.codahale.metrics.Gauge[_] =>
