@@ -105,9 +105,11 @@ bench: $(JARS) spark3 $(COLLECTOR) $(AGENT) ## measure cost (Go, JVM sample, who
 	CGO_ENABLED=1 CGO_CFLAGS="$(JNI_CFLAGS)" go test -run XXX -bench . -benchmem ./native/probe ./native/core ./native/export | tee build/bench/go.txt
 	@echo ">> JVM sample benchmark"
 	$(SBT) "++$(SCALA_212)" "sparkotel/Test/runMain io.sparkotel.bench.SampleBench" | tee build/bench/jvm.txt
-	@echo ">> whole job, $(BENCH_ROUNDS) interleaved rounds of A B C D (several minutes)"
-	$(TOOLS)/spark-$(SPARK_3)/bin/python bench/jobbench.py $(CURDIR)/dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) $(AGENT) $(BENCH_ROUNDS) build/bench/jobs.json
-	python3 bench/report.py build/bench docs/performance.md "make bench BENCH_ROUNDS=$(BENCH_ROUNDS)"
+	@if [ "$(BENCH_ROUNDS)" -gt 0 ]; then \
+		echo ">> whole job, $(BENCH_ROUNDS) interleaved rounds of A B C D (several minutes)"; \
+		$(TOOLS)/spark-$(SPARK_3)/bin/python bench/jobbench.py $(CURDIR)/dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) $(AGENT) $(BENCH_ROUNDS) build/bench/jobs.json; \
+	else echo ">> BENCH_ROUNDS=0: keeping the whole-job results of the last run (build/bench/jobs.json)"; fi
+	python3 bench/report.py build/bench docs/performance.md "make bench"
 
 $(AGENT):
 	@echo ">> fetching the OpenTelemetry Java agent $(OTEL_JAVAAGENT) from Maven Central"

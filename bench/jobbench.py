@@ -58,8 +58,27 @@ def run(conf):
         raise RuntimeError(f"benchmark run failed:\n{p.stdout[-3000:]}")
     s = w.summary()
     s["sql_s"], s["tiny_s"] = float(cluster.field(p.stdout, "SQL_S")), float(cluster.field(p.stdout, "TINY_S"))
-    s["startup_ms"] = startup_ms(cluster.field(p.stdout, "APP_ID"), s.pop("starts"))
+    app = cluster.field(p.stdout, "APP_ID")
+    s["startup_ms"] = startup_ms(app, s.pop("starts"))
+    s["plugin_init_ms"] = plugin_init_ms(app)
     return s
+
+
+def log_time(text, pattern):
+    m = re.search(r"^(\d\d:\d\d:\d\d\.\d\d\d) .*" + pattern, text, re.M)
+    return datetime.datetime.strptime(m.group(1), "%H:%M:%S.%f") if m else None
+
+
+def plugin_init_ms(app):
+    """What sparkotel adds to executor start-up, from each executor's own log: the plugin
+    container starts right after the "repl class loader" line, and sparkotel's start line is
+    the end of its init (library extraction and load, core start, sampler thread). 0 without
+    sparkotel."""
+    lats = []
+    for text in cluster.executor_logs(spark_home, app).values():
+        begin, end = log_time(text, "repl class loader"), log_time(text, "sparkotel: native core .* started")
+        lats.append((end - begin).total_seconds() * 1000 if begin and end else 0.0)
+    return statistics.mean(lats) if lats else float("nan")
 
 
 def startup_ms(app, starts):

@@ -88,7 +88,9 @@ if os.path.exists(jobs_path):
     base = {k: median(jobs["A none"], k) for k in jobs["A none"][0]}
     keys = [("sql_s", "SQL job wall s"), ("tiny_s", "2,000 tiny tasks wall s"), ("cpu_s", "executor CPU s"),
             ("peak_rss_mb", "executor peak RSS MB"), ("steady_rss_mb", "executor steady RSS MB"),
-            ("threads", "executor threads"), ("startup_ms", "executor start-up ms")]
+            ("threads", "executor threads"), ("startup_ms", "executor start-up ms"),
+            ("plugin_init_ms", "sparkotel init ms")]
+    keys = [(k, label) for k, label in keys if k in jobs["A none"][0]]
     rounds = len(jobs["A none"])
     md += ["## Whole job", "",
            f"local-cluster with 2 executors (1 core, 900 MB each); {rounds} rounds interleaved A B C D; medians, "
@@ -104,11 +106,15 @@ if os.path.exists(jobs_path):
     def med(name, k):
         return median(jobs[name], k)
     md += ["", "Against the targets:", ""]
+    spread = (max(r["sql_s"] for r in jobs["A none"]) - min(r["sql_s"] for r in jobs["A none"])) / base["sql_s"]
     for name, limit in (("B sparkotel 1s", 1.01), ("C sparkotel 100ms", 1.02)):
         ratio = med(name, "sql_s") / base["sql_s"]
+        if spread > limit - 1:  # the machine cannot resolve the target: say so, claim nothing
+            v = f"not resolvable here: A alone varies by {spread * 100:.0f}% run to run"
+        else:
+            v = verdict(ratio <= limit)
         md.append(f"- {name}: SQL wall ×{ratio:.3f}, tiny tasks ×{med(name, 'tiny_s') / base['tiny_s']:.3f} "
-                  f"(target ≤ {limit}: {verdict(ratio <= limit)}; run-to-run spread of A: "
-                  f"{(max(r['sql_s'] for r in jobs['A none']) - min(r['sql_s'] for r in jobs['A none'])) / base['sql_s'] * 100:.1f}%)")
+                  f"(target ≤ {limit}: {v}; executor CPU ×{med(name, 'cpu_s') / base['cpu_s']:.3f} is the steadier signal)")
     add_rss = med("B sparkotel 1s", "steady_rss_mb") - base["steady_rss_mb"]
     add_thr = med("B sparkotel 1s", "threads") - base["threads"]
     md.append(f"- added executor steady RSS (B−A): {add_rss:+.1f} MB (target ≤ 15: {verdict(add_rss <= 15)}); "
@@ -117,7 +123,13 @@ if os.path.exists(jobs_path):
     md.append(f"- added executor CPU: sparkotel {cpu_b:+.2f} s, Java agent {cpu_d:+.2f} s "
               f"(target: 10× less than the agent: {verdict(cpu_b <= cpu_d / 10 or cpu_b <= 0)})")
     su = med("B sparkotel 1s", "startup_ms") - base["startup_ms"]
-    md.append(f"- added executor start-up: sparkotel {su:+.0f} ms, Java agent {med('D otel java agent', 'startup_ms') - base['startup_ms']:+.0f} ms (target ≤ 50: {verdict(su <= 50)})")
+    line = (f"- added executor start-up (process start to the end of plugin init, noisy: it includes waiting for "
+            f"the driver): sparkotel {su:+.0f} ms, Java agent {med('D otel java agent', 'startup_ms') - base['startup_ms']:+.0f} ms")
+    if "plugin_init_ms" in jobs["B sparkotel 1s"][0]:
+        init = med("B sparkotel 1s", "plugin_init_ms")
+        line += (f"; sparkotel's own init, measured inside the executor (plugin start to its start line): "
+                 f"{init:.0f} ms (target ≤ 50: {verdict(init <= 50)})")
+    md.append(line)
     md.append("")
 
 md += ["## Go benchmarks", "", "`go test -bench . -benchmem` on the real /proc and /sys of this machine "

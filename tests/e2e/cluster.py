@@ -48,23 +48,25 @@ class Collector:
             self.proc.kill()
 
 
-def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=900):
-    """spark-submit on local-cluster[2,1,1024] with the plugin and the sink; returns (rc, output)."""
+def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=900, sink=True):
+    """spark-submit on local-cluster[2,1,1024] with the plugin (and the sink unless sink=False:
+    the plugin alone, from --jars only); returns (rc, output)."""
     jar = os.path.abspath(jar)
     key = "spark.metrics.conf.*.sink.otel."
     conf = {
         "spark.plugins": PLUGIN,
-        key + "class": SINK,
-        key + "period": "1",
         key + "interval": interval,
-        # Spark builds executor sinks before it fetches --jars: the jar must be on their class path.
-        "spark.executor.extraClassPath": jar,
         "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={ROOT}/tests/spark/log4j2.properties",
         "spark.sql.autoBroadcastJoinThreshold": "-1",
         "spark.sql.shuffle.partitions": "8",
         "spark.ui.enabled": "false",
         "spark.executor.memory": "900m",
     }
+    if sink:
+        conf[key + "class"] = SINK
+        conf[key + "period"] = "1"
+        # Spark builds executor sinks before it fetches --jars: the jar must be on their class path.
+        conf["spark.executor.extraClassPath"] = jar
     if endpoint:  # else the default, localhost:4317
         conf[key + "endpoint"] = endpoint
     conf.update(dict(extra))

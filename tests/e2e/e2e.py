@@ -45,7 +45,7 @@ def machine_has_memory_cgroup():
 # Metrics that only appear under conditions this workload or machine may not meet.
 CONDITIONAL = {"sparkotel.spark.tasks.failed", "sparkotel.spark.stage.tasks.active",
                "sparkotel.cgroup.memory.limit", "sparkotel.cgroup.memory.headroom", "sparkotel.cgroup.memory.peak",
-               "sparkotel.cgroup.memory.events", "sparkotel.cgroup.memory.pressure", "jvm.cpu.recent_utilization"}
+               "sparkotel.cgroup.memory.events", "sparkotel.cgroup.memory.pressure"}
 if not machine_has_memory_cgroup():
     CONDITIONAL |= {m["name"] for m in catalog if m["source"] == "cgroup"}
 if not os.path.exists("/proc/pressure/memory"):
@@ -113,10 +113,11 @@ check("the summary names each executor's peaks and stages", all(f"executor {e}" 
       and "while stage" in summary, summary)
 check("the HTML report renders its charts in headless Chromium", check_report.main(report_html, 3 * 6) == 0)
 
-# ---- without a collector ------------------------------------------------------------------
-print(f">> e2e [{label}]: no collector at all", flush=True)
+# ---- without a collector, and with the plugin alone (from --jars, no sink) ---------------
+# The executors' one WARN each also proves the plugin alone starts the core on executors.
+print(f">> e2e [{label}]: no collector at all, plugin only", flush=True)
 dead = cluster.free_port()  # nothing listens here
-rc, output = cluster.submit(spark_home, jar, f"http://127.0.0.1:{dead}", job, interval=f"{INTERVAL_MS}ms")
+rc, output = cluster.submit(spark_home, jar, f"http://127.0.0.1:{dead}", job, interval=f"{INTERVAL_MS}ms", sink=False)
 open(os.path.join(work, "submit-nocollector.log"), "w").write(output)
 check("without a collector the job still succeeds", rc == 0 and cluster.field(output, "RESULT") == "ok", f"rc={rc}, see {work}")
 needle = f"cannot export metrics to http://127.0.0.1:{dead}"
@@ -124,6 +125,8 @@ check("the driver logs one line about the unreachable endpoint", output.count(ne
 logs = cluster.executor_logs(spark_home, cluster.field(output, "APP_ID"))
 check("both executors ran", len(logs) == 2, f"logs {sorted(logs)}")
 for ex, text in logs.items():
+    check(f"executor {ex}: the plugin alone started sparkotel", "sparkotel: native core" in text and "init failed" not in text,
+          [l for l in text.splitlines() if "sparkotel" in l][:3])
     check(f"executor {ex} logs one line about the unreachable endpoint", text.count(needle) == 1, f"{text.count(needle)} lines")
 
 passed = sum(results)

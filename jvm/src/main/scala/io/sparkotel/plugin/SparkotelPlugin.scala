@@ -23,7 +23,12 @@ private[plugin] object PluginConfig {
     "spark.app.id" -> appId,
     "spark.app.name" -> ctx.conf().get("spark.app.name", ""),
     "spark.executor.id" -> ctx.executorID(),
-    "host.name" -> ctx.hostname())
+    "host.name" -> hostname(ctx))
+
+  /** PluginContext.hostname() throws on executors (their RPC env has no server address):
+   * then the core uses the OS host name. */
+  def hostname(ctx: PluginContext): String =
+    try Option(ctx.hostname()).getOrElse("") catch { case scala.util.control.NonFatal(_) => "" }
 
   def start(ctx: PluginContext, appId: String, instance: String, role: String): Boolean =
     Agent.safely(s"$role init") {

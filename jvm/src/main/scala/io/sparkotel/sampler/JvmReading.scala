@@ -4,7 +4,7 @@ import java.lang.management.{BufferPoolMXBean, ManagementFactory, MemoryType, Me
 
 import scala.collection.JavaConverters._
 
-import io.sparkotel.core.{BatchWriter, Catalog, SeriesIds}
+import io.sparkotel.core.{BatchWriter, Catalog, SeriesIds, Spec}
 import io.sparkotel.core.Catalog._
 
 /** JVM memory pools, heap/non-heap, buffer pools, GC, threads, classes, CPU, uptime. */
@@ -23,17 +23,30 @@ final class JvmReading extends Reading {
     case _ => None
   }
 
+  // Specs are built once: pool, collector and buffer names do not change, and building the
+  // strings every sample would be most of the sample's cost.
+  private def spec(m: Catalog.Metric, values: String*) = Spec.of(m.name, m.attributes, values)
+  private val poolSpecs = pools.map { p =>
+    val kind = if (p.getType == MemoryType.HEAP) "heap" else "non_heap"
+    Array(JvmMemoryUsed, JvmMemoryCommitted, JvmMemoryLimit, JvmMemoryUsedAfterLastGc).map(spec(_, kind, p.getName))
+  }
+  private val bufferSpecs = buffers.map(b => Array(JvmBufferMemoryUsed, JvmBufferMemoryLimit, JvmBufferCount).map(spec(_, b.getName)))
+  private val gcSpecs = gcs.map(g => Array(JvmGcCount, JvmGcTime).map(spec(_, g.getName)))
+  private var lastCpuNanos, lastWallNanos = -1L
+
   def read(ids: SeriesIds, out: BatchWriter): Unit = {
-    pools.foreach { p =>
-      val kind = if (p.getType == MemoryType.HEAP) "heap" else "non_heap"
+    var i = 0
+    while (i < pools.length) {
+      val (p, s) = (pools(i), poolSpecs(i))
       val u = p.getUsage
       if (u != null) {
-        out.add(ids(JvmMemoryUsed, kind, p.getName), u.getUsed.toDouble)
-        out.add(ids(JvmMemoryCommitted, kind, p.getName), u.getCommitted.toDouble)
-        if (u.getMax >= 0) out.add(ids(JvmMemoryLimit, kind, p.getName), u.getMax.toDouble)
+        out.add(ids.spec(s(0)), u.getUsed.toDouble)
+        out.add(ids.spec(s(1)), u.getCommitted.toDouble)
+        if (u.getMax >= 0) out.add(ids.spec(s(2)), u.getMax.toDouble)
       }
       val after = p.getCollectionUsage // null for pools no collector manages
-      if (after != null) out.add(ids(JvmMemoryUsedAfterLastGc, kind, p.getName), after.getUsed.toDouble)
+      if (after != null) out.add(ids.spec(s(3)), after.getUsed.toDouble)
+      i += 1
     }
     val heap = memory.getHeapMemoryUsage
     val nonHeap = memory.getNonHeapMemoryUsage
@@ -42,15 +55,16 @@ final class JvmReading extends Reading {
     Headline.heapUsed = heap.getUsed
     Headline.heapCommitted = heap.getCommitted
     Headline.nonHeapUsed = nonHeap.getUsed
-    buffers.foreach { b =>
-      out.add(ids(JvmBufferMemoryUsed, b.getName), b.getMemoryUsed.toDouble)
-      out.add(ids(JvmBufferMemoryLimit, b.getName), b.getTotalCapacity.toDouble)
-      out.add(ids(JvmBufferCount, b.getName), b.getCount.toDouble)
+    buffers.indices.foreach { i =>
+      val (b, s) = (buffers(i), bufferSpecs(i))
+      out.add(ids.spec(s(0)), b.getMemoryUsed.toDouble)
+      out.add(ids.spec(s(1)), b.getTotalCapacity.toDouble)
+      out.add(ids.spec(s(2)), b.getCount.toDouble)
       if (b.getName == "direct") Headline.directUsed = b.getMemoryUsed
     }
-    gcs.foreach { g =>
-      out.add(ids(JvmGcCount, g.getName), g.getCollectionCount.toDouble)
-      out.add(ids(JvmGcTime, g.getName), g.getCollectionTime / 1000.0)
+    gcs.indices.foreach { i =>
+      out.add(ids.spec(gcSpecs(i)(0)), gcs(i).getCollectionCount.toDouble)
+      out.add(ids.spec(gcSpecs(i)(1)), gcs(i).getCollectionTime / 1000.0)
     }
     val live = threads.getThreadCount
     val daemon = threads.getDaemonThreadCount
@@ -62,9 +76,16 @@ final class JvmReading extends Reading {
     out.add(ids(JvmClassCount), classes.getLoadedClassCount.toDouble)
     out.add(ids(JvmCpuCount), Runtime.getRuntime.availableProcessors.toDouble)
     os.foreach { o =>
-      out.add(ids(JvmCpuTime), o.getProcessCpuTime / 1e9)
-      val load = o.getProcessCpuLoad
-      if (load >= 0) out.add(ids(JvmCpuRecentUtilization), load)
+      // Utilization from the CPU-time delta: getProcessCpuLoad would re-read /proc/stat.
+      val cpu = o.getProcessCpuTime
+      val wall = System.nanoTime()
+      out.add(ids(JvmCpuTime), cpu / 1e9)
+      if (lastWallNanos > 0 && wall > lastWallNanos && cpu >= 0) {
+        val share = (cpu - lastCpuNanos).toDouble / ((wall - lastWallNanos).toDouble * Runtime.getRuntime.availableProcessors)
+        out.add(ids(JvmCpuRecentUtilization), math.min(1.0, math.max(0.0, share)))
+      }
+      lastCpuNanos = cpu
+      lastWallNanos = wall
     }
     out.add(ids(ProcessUptime), runtime.getUptime / 1000.0)
   }
