@@ -108,6 +108,7 @@ bench: $(JARS) spark3 $(COLLECTOR) $(AGENT) ## measure cost (Go, JVM sample, who
 	@if [ "$(BENCH_ROUNDS)" -gt 0 ]; then \
 		echo ">> whole job, $(BENCH_ROUNDS) interleaved rounds of A B C D (several minutes)"; \
 		$(TOOLS)/spark-$(SPARK_3)/bin/python bench/jobbench.py $(CURDIR)/dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) $(AGENT) $(BENCH_ROUNDS) build/bench/jobs.json; \
+		git rev-parse --short HEAD > build/bench/jobs.rev; \
 	else echo ">> BENCH_ROUNDS=0: keeping the whole-job results of the last run (build/bench/jobs.json)"; fi
 	python3 bench/report.py build/bench docs/performance.md "make bench"
 

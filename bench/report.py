@@ -80,6 +80,8 @@ md.append("")
 jobs_path = os.path.join(bench_dir, "jobs.json")
 if os.path.exists(jobs_path):
     jobs = json.load(open(jobs_path))
+    rev_path = os.path.join(bench_dir, "jobs.rev")
+    jobs_rev = open(rev_path).read().strip() if os.path.exists(rev_path) else "(not recorded)"
     def median(runs, k):
         """Median over the runs that measured k (a start-up time can be missing)."""
         vals = [r[k] for r in runs if not (isinstance(r[k], float) and math.isnan(r[k]))]
@@ -93,7 +95,8 @@ if os.path.exists(jobs_path):
     keys = [(k, label) for k, label in keys if k in jobs["A none"][0]]
     rounds = len(jobs["A none"])
     md += ["## Whole job", "",
-           f"local-cluster with 2 executors (1 core, 900 MB each); {rounds} rounds interleaved A B C D; medians, "
+           f"local-cluster with 2 executors (1 core, 900 MB each); {rounds} rounds interleaved A B C D, measured at "
+           f"commit {jobs_rev}; medians, "
            "and in brackets the ratio to A. Executor figures are read from /proc by the harness "
            "(bench/procwatch.py), summed over both executors (RSS and threads: the larger executor).", "",
            "| | " + " | ".join(label for _, label in keys) + " |", "|---|" + "---|" * len(keys)]
@@ -134,8 +137,9 @@ if os.path.exists(jobs_path):
 
 md += ["## Why targets are missed, and what comes next", "",
        "- **sparkotel init (~0.8 s)**: the executor plugin extracts the 17 MB library from the jar and loads it "
-       "synchronously in `ExecutorPlugin.init`, on Spark's thread. Next: start on a daemon thread (task callbacks "
-       "only touch a map, nothing waits) and store the library uncompressed in the jar.",
+       "synchronously in `ExecutorPlugin.init`, on Spark's thread. Next: start on a daemon thread (tried: the "
+       "driver's sink must then wait until Spark has set spark.app.id, or it starts the core without it) and "
+       "store the library uncompressed in the jar.",
        "- **threads and RSS**: the Go runtime creates its threads at load and for blocking /proc reads, and maps "
        "its heap arenas; GOMAXPROCS=1 and a smaller memory limit are the first things to try.",
        "- **Go cycle (~114 µs)**: ~80 µs is reading /proc, cgroup and PSI files (kernel text generation), ~30 µs "

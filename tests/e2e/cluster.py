@@ -60,6 +60,7 @@ def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=9
         "spark.sql.autoBroadcastJoinThreshold": "-1",
         "spark.sql.shuffle.partitions": "8",
         "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "false",
         "spark.executor.memory": "900m",
     }
     if sink:

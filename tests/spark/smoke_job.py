@@ -18,6 +18,7 @@ spark = (
     .config("spark.jars", jar)
     .config("spark.plugins", "io.sparkotel.plugin.SparkotelPlugin")
     .config("spark.ui.enabled", "false")
+    .config("spark.ui.showConsoleProgress", "false")  # its bar shares lines with our output
     .config("spark.metrics.conf.*.sink.otel.exporter", "console")
     .config("spark.metrics.conf.*.sink.otel.console.path", metrics)
     .config("spark.metrics.conf.*.sink.otel.interval", "200ms")
