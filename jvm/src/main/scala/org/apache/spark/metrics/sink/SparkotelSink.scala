@@ -38,16 +38,29 @@ class SparkotelSink(props: Properties, registry: MetricRegistry) extends Sink {
     if (!started) {
       val conf = env.conf
       val execId = conf.get("spark.executor.id", "driver")
-      val identity = Seq("spark.app.id" -> conf.get("spark.app.id", ""), "spark.app.name" -> conf.get("spark.app.name", ""),
+      val appId = conf.get("spark.app.id", "")
+      // On the driver, Spark can report before the app id reaches SparkEnv's conf (Spark 4
+      // never puts it there): starting now would name no app. Leave the start to the plugin
+      // (it gets the id in registerMetrics), and only a sink without a plugin starts after
+      // waiting a few periods.
+      waited += 1
+      if (appId.isEmpty && Agent.current.isEmpty && waited <= MaxWaitsForAppId) return None
+      val identity = Seq("spark.app.id" -> appId, "spark.app.name" -> conf.get("spark.app.name", ""),
         "spark.executor.id" -> execId)
       started = true // one attempt: a failure was logged once by the agent
+      // Starts the core, or joins the plugin's (whose identity then stands).
       Agent.start(conf.getAll.toSeq, if (execId == "driver") "driver" else "executor", identity, s"sink of $execId")
     }
-    Agent.current.map { b: CoreBridge =>
-      val conf = env.conf
-      SinkCore.Context(b, conf.getOption("spark.metrics.namespace").orElse(conf.getOption("spark.app.id")),
-        conf.getOption("spark.executor.id"))
-    }
+    Agent.current.map(b => ctx(env, b))
+  }
+
+  private var waited = 0
+  private val MaxWaitsForAppId = 10
+
+  private def ctx(env: SparkEnv, b: CoreBridge) = {
+    val conf = env.conf
+    SinkCore.Context(b, conf.getOption("spark.metrics.namespace").orElse(conf.getOption("spark.app.id")),
+      conf.getOption("spark.executor.id"))
   }
 
   override def start(): Unit =
