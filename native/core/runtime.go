@@ -155,6 +155,3 @@ func (rt *Runtime) EachForwarded(fn func(name, kind string, attrs attribute.Set,
 
 // Refused implements export.Pushed.
 func (rt *Runtime) Refused() int64 { return rt.series.refused.Load() }
-
-// Target is where the pipeline exports to, for log lines.
-func (rt *Runtime) Target() string { return rt.pipeline.Target }
