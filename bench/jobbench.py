@@ -61,6 +61,7 @@ def run(conf):
     app = cluster.field(p.stdout, "APP_ID")
     s["startup_ms"] = startup_ms(app, s.pop("starts"))
     s["plugin_init_ms"] = plugin_init_ms(app)
+    s["ready_ms"] = ready_ms(app)
     return s
 
 
@@ -70,13 +71,23 @@ def log_time(text, pattern):
 
 
 def plugin_init_ms(app):
-    """What sparkotel adds to executor start-up, from each executor's own log: the plugin
-    container starts right after the "repl class loader" line, and sparkotel's start line is
-    the end of its init (library extraction and load, core start, sampler thread). 0 without
-    sparkotel."""
+    """What sparkotel's init holds Spark's executor thread for, from each executor's own log:
+    the plugin container starts right after Spark adds the fetched --jars to the class loader
+    and logs "Initialized executor component" when our init returns. 0 without sparkotel.
+    (Fetching the jar comes before, and is in the start-up column.)"""
+    return mean_gap(app, "Adding file:.*sparkotel.* to class loader", "Initialized executor component for plugin io.sparkotel")
+
+
+def ready_ms(app):
+    """When sparkotel's core is up and sampling (its start line, logged from its own thread
+    after extracting and loading the library), counted from the same point. 0 without it."""
+    return mean_gap(app, "Adding file:.*sparkotel.* to class loader", "sparkotel: native core .* started")
+
+
+def mean_gap(app, begin_pattern, end_pattern):
     lats = []
     for text in cluster.executor_logs(spark_home, app).values():
-        begin, end = log_time(text, "repl class loader"), log_time(text, "sparkotel: native core .* started")
+        begin, end = log_time(text, begin_pattern), log_time(text, end_pattern)
         lats.append((end - begin).total_seconds() * 1000 if begin and end else 0.0)
     return statistics.mean(lats) if lats else float("nan")
 
@@ -84,11 +95,11 @@ def plugin_init_ms(app):
 def startup_ms(app, starts):
     """Executor process start to the end of plugin init (Executor's constructor), averaged over
     the executors, from their logs: plugins are initialized right after the executor's
-    "repl class loader" line, and sparkotel's own start line marks the end of its init (A and
-    D have no plugin: the class loader line is the end)."""
+    "repl class loader" line, and Spark logs "Initialized executor component" after each
+    plugin (A and D have no plugin: the class loader line is the end)."""
     lats = []
     for i, (ex, text) in enumerate(sorted(cluster.executor_logs(spark_home, app).items())):
-        marks = re.findall(r"^(\d\d:\d\d:\d\d\.\d\d\d) .*(?:repl class loader|sparkotel: native core .* started)", text, re.M)
+        marks = re.findall(r"^(\d\d:\d\d:\d\d\.\d\d\d) .*(?:repl class loader|Initialized executor component)", text, re.M)
         if marks and i < len(starts):
             day = datetime.datetime.fromtimestamp(starts[i]).date()
             t = datetime.datetime.combine(day, datetime.datetime.strptime(marks[-1], "%H:%M:%S.%f").time()).timestamp()

@@ -34,7 +34,8 @@ class FakeBridge extends CoreBridge {
     pushes += (0 until n).map(i => specs(b.getInt(16 + i * 16)) -> b.getDouble(24 + i * 16)).toMap
   }
   def drainLogs(): String = null
-  def stop(timeoutMillis: Long): Unit = ()
+  @volatile var stops = 0
+  def stop(timeoutMillis: Long): Unit = stops += 1
 
   def last: Map[String, Double] = pushes.last
 }

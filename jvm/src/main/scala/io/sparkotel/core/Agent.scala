@@ -1,68 +1,67 @@
 package io.sparkotel.core
 
+import java.util.concurrent.atomic.{AtomicBoolean, AtomicInteger}
+
 import scala.util.control.NonFatal
 
 import org.slf4j.LoggerFactory
 
-import io.sparkotel.config.SinkConfig
-import io.sparkotel.sampler.{JvmReading, Sampler, SparkMemoryReading, TaskReading}
-
 /**
- * The process-wide sparkotel agent: starts the native core and the sampler thread once per
- * JVM however many plugin or sink instances ask (in local mode the driver and executor
- * plugins share one JVM), and stops them when the last of those shuts down. Nothing thrown
- * in here reaches Spark.
+ * The process-wide sparkotel agent: starts the native core and the sampler once per JVM
+ * however many plugin or sink instances ask (in local mode the driver and executor plugins
+ * share one JVM), and stops them when the last of those releases its start. The work runs
+ * on sparkotel's own thread (AgentThread): a start returns at once, so Spark's threads never
+ * wait for the library to be extracted and loaded. Nothing thrown in here reaches Spark.
+ *
+ * This object is what Spark's threads touch, so it stays small: the work itself, and the
+ * classes it needs (config, sampler, readings, the loader), live in [[AgentWork]], which only
+ * the agent thread loads.
  */
 object Agent {
-  private val log = LoggerFactory.getLogger("io.sparkotel.Agent")
-  @volatile private var bridge: Option[CoreBridge] = None
-  private var sampler: Option[Sampler] = None
-  private var users = 0
+  private[core] val log = LoggerFactory.getLogger("io.sparkotel.Agent")
+  @volatile private[core] var bridge: Option[CoreBridge] = None // set on the agent thread
+  private val pending = new AtomicInteger // starts asked for and not yet carried out
 
   /** Stop waits at most this long for the final flush; Spark's shutdown must not hang on us. */
   val StopTimeoutMillis = 3000L
 
+  /** One start: release it exactly once (further releases do nothing). */
+  final class Lease private[Agent] (val role: String) {
+    @volatile private[core] var holds = false // the start succeeded and counts as a user
+    private val released = new AtomicBoolean
+
+    /** The last holder's release stops the sampler and the core, waiting for the final export. */
+    def release(): Unit = if (released.compareAndSet(false, true)) Agent.release(this)
+  }
+
   /**
-   * Starts (or joins) the core. sparkConf: all of Spark's settings (our keys are found among
-   * the metrics keys of `instance`); identity: app id/name, executor id, host. Returns the
-   * bridge, or None when sparkotel is off in this JVM.
+   * Asks for the core and returns at once; the start runs on the agent thread. sparkConf: all
+   * of Spark's settings (our keys are found among the metrics keys of `instance`); identity:
+   * app id/name, executor id, host (the first start's identity stands). A failure is one WARN
+   * line and leaves sparkotel off in this JVM. loader: the real library unless a test fakes it.
    */
   def start(sparkConf: Seq[(String, String)], instance: String, identity: Seq[(String, String)], role: String,
-            loader: (String => Unit) => Option[CoreBridge] = CoreBridge.load): Option[CoreBridge] =
-    synchronized {
-      safely("start") {
-        if (users > 0 && bridge.isDefined) { users += 1; bridge }
-        else loader(msg => log.warn(msg)).flatMap { b =>
-          val conf = SinkConfig.resolve(sparkConf, instance)
-          val kv = conf.keys.toSeq ++ Seq("config.lenient" -> "true", "config.prefix" -> conf.prefix) ++ identity
-          val attached = b.start(kv)
-          users += 1
-          bridge = Some(b)
-          if (!attached) {
-            val s = new Sampler(b, conf.intervalMillis, Seq(new JvmReading, new SparkMemoryReading, new TaskReading), log)
-            s.start()
-            sampler = Some(s)
-            log.info(s"sparkotel: native core ${b.version} started in the $role (pid ${ProcessInfo.pid}), " +
-              s"sampling every ${conf.intervalMillis} ms; settings from ${conf.prefix}*")
-          }
-          bridge
-        }
-      }.flatten
-    }
+            loader: Option[(String => Unit) => Option[CoreBridge]] = None): Lease = {
+    val lease = new Lease(role)
+    val asked = System.nanoTime()
+    pending.incrementAndGet()
+    try AgentThread.submit {
+      try safely("start")(AgentWork.begin(lease, sparkConf, instance, identity, asked, loader))
+      finally pending.decrementAndGet()
+    } catch { case NonFatal(e) => pending.decrementAndGet(); log.warn(s"sparkotel: $role start failed: $e") }
+    lease
+  }
 
+  /** The running core, once a start has completed. */
   def current: Option[CoreBridge] = bridge
 
-  /** Releases one start; the last one stops the sampler, then the core with a bounded flush. */
-  def stop(): Unit = synchronized {
-    if (users > 0) {
-      users -= 1
-      if (users == 0) {
-        sampler.foreach(s => safely("sampler stop")(s.stop(StopTimeoutMillis)))
-        sampler = None
-      }
-      bridge.foreach(b => safely("stop")(b.stop(StopTimeoutMillis)))
-      if (users == 0) bridge = None
-    }
+  /** True when a start is under way or the core runs: a later start will join it. */
+  def requested: Boolean = pending.get > 0 || bridge.isDefined
+
+  private def release(lease: Lease): Unit = {
+    val done = AgentThread.await(StopTimeoutMillis + 1000)(AgentWork.end(lease))
+    if (!done) log.warn(s"sparkotel: the ${lease.role} stop did not finish within ${StopTimeoutMillis + 1000} ms; " +
+      "Spark's shutdown goes on without waiting for it")
   }
 
   /** Runs f; any failure becomes one WARN line naming what failed. */

@@ -2,8 +2,6 @@ package io.sparkotel.plugin
 
 import java.util.{Map => JMap}
 
-import scala.collection.JavaConverters._
-
 import com.codahale.metrics.{Gauge, Metric, MetricSet}
 
 import io.sparkotel.sampler.Headline
@@ -14,17 +12,31 @@ import io.sparkotel.sampler.Headline
  * sampler last read: Spark's reporting threads never touch MXBeans, JNI or /proc for us.
  */
 final class HeadlineMetrics extends MetricSet {
-  private def gauge(f: => Long): Gauge[Long] = new Gauge[Long] { def getValue: Long = f }
+  // Plain classes, no closures: this runs in the plugin's init on Spark's thread, where
+  // every lambda would cost a cold bootstrap.
+  override def getMetrics: JMap[String, Metric] = {
+    val m = new java.util.LinkedHashMap[String, Metric]()
+    var i = 0
+    while (i < HeadlineMetrics.Names.length) { m.put(HeadlineMetrics.Names(i), new HeadlineGauge(i)); i += 1 }
+    m
+  }
+}
 
-  override def getMetrics: JMap[String, Metric] = Map[String, Metric](
-    "jvm.heap.used" -> gauge(Headline.heapUsed),
-    "jvm.heap.committed" -> gauge(Headline.heapCommitted),
-    "jvm.nonheap.used" -> gauge(Headline.nonHeapUsed),
-    "jvm.direct.used" -> gauge(Headline.directUsed),
-    "spark.execution.onheap" -> gauge(Headline.executionOnHeap),
-    "spark.execution.offheap" -> gauge(Headline.executionOffHeap),
-    "spark.storage.onheap" -> gauge(Headline.storageOnHeap),
-    "spark.storage.offheap" -> gauge(Headline.storageOffHeap),
-    "tasks.active" -> gauge(Headline.activeTasks)
-  ).asJava
+object HeadlineMetrics {
+  val Names: Array[String] = Array("jvm.heap.used", "jvm.heap.committed", "jvm.nonheap.used", "jvm.direct.used",
+    "spark.execution.onheap", "spark.execution.offheap", "spark.storage.onheap", "spark.storage.offheap", "tasks.active")
+}
+
+private final class HeadlineGauge(which: Int) extends Gauge[Long] {
+  def getValue: Long = which match {
+    case 0 => Headline.heapUsed
+    case 1 => Headline.heapCommitted
+    case 2 => Headline.nonHeapUsed
+    case 3 => Headline.directUsed
+    case 4 => Headline.executionOnHeap
+    case 5 => Headline.executionOffHeap
+    case 6 => Headline.storageOnHeap
+    case 7 => Headline.storageOffHeap
+    case _ => Headline.activeTasks
+  }
 }

@@ -30,10 +30,9 @@ private[plugin] object PluginConfig {
   def hostname(ctx: PluginContext): String =
     try Option(ctx.hostname()).getOrElse("") catch { case scala.util.control.NonFatal(_) => "" }
 
-  def start(ctx: PluginContext, appId: String, instance: String, role: String): Boolean =
-    Agent.safely(s"$role init") {
-      Agent.start(ctx.conf().getAll.toSeq, instance, identity(ctx, appId), role).isDefined
-    }.getOrElse(false)
+  /** Returns at once: the agent loads and starts the core on its own thread. */
+  def start(ctx: PluginContext, appId: String, instance: String, role: String): Option[Agent.Lease] =
+    Agent.safely(s"$role init")(Agent.start(ctx.conf().getAll.toSeq, instance, identity(ctx, appId), role))
 }
 
 /**
@@ -41,31 +40,32 @@ private[plugin] object PluginConfig {
  * application id (init runs before the task scheduler assigns it).
  */
 class SparkotelDriverPlugin extends DriverPlugin {
-  private var started = false
+  private var lease: Option[Agent.Lease] = None
 
   override def init(sc: SparkContext, ctx: PluginContext): JMap[String, String] = Collections.emptyMap[String, String]()
 
   override def registerMetrics(appId: String, ctx: PluginContext): Unit = {
     Agent.safely("driver metrics")(ctx.metricRegistry().registerAll(new HeadlineMetrics))
-    started = PluginConfig.start(ctx, appId, "driver", "driver")
+    lease = PluginConfig.start(ctx, appId, "driver", "driver")
   }
 
-  override def shutdown(): Unit = if (started) Agent.stop()
+  override def shutdown(): Unit = lease.foreach(_.release())
 }
 
 /**
- * Executors start the core in init, before their first task. In local mode the executor
+ * Executors ask for the core in init, before their first task; init returns at once and the
+ * core comes up on sparkotel's own thread a few hundred ms later. In local mode the executor
  * shares the driver's JVM and has no application id yet: the driver plugin starts the core
  * there, and this plugin only feeds task activity.
  */
 class SparkotelExecutorPlugin extends ExecutorPlugin {
-  private var started = false
+  private var lease: Option[Agent.Lease] = None
 
   override def init(ctx: PluginContext, extraConf: JMap[String, String]): Unit =
     if (ctx.executorID() != "driver") { // local mode: the driver plugin covers this JVM
       Agent.safely("executor metrics")(ctx.metricRegistry().registerAll(new HeadlineMetrics))
       ctx.conf().getOption("spark.app.id").foreach { appId =>
-        started = PluginConfig.start(ctx, appId, "executor", s"executor ${ctx.executorID()}")
+        lease = PluginConfig.start(ctx, appId, "executor", s"executor ${ctx.executorID()}")
       }
     }
 
@@ -79,5 +79,5 @@ class SparkotelExecutorPlugin extends ExecutorPlugin {
   override def onTaskFailed(reason: TaskFailedReason): Unit =
     Agent.safely("task end")(TaskActivity.ended(Some(if (reason == null) "unknown" else reason.getClass.getSimpleName)))
 
-  override def shutdown(): Unit = if (started) Agent.stop()
+  override def shutdown(): Unit = lease.foreach(_.release())
 }

@@ -1,53 +1,38 @@
 package io.sparkotel.sampler
 
-import java.util.concurrent.TimeUnit
+import java.util.concurrent.ScheduledFuture
 
 import scala.collection.mutable
 import scala.util.control.NonFatal
 
 import org.slf4j.Logger
 
-import io.sparkotel.core.{BatchWriter, Catalog, CoreBridge, SeriesIds}
+import io.sparkotel.core.{AgentThread, BatchWriter, Catalog, CoreBridge, SeriesIds}
 
 /**
- * The one sampler thread of a JVM: every interval it reads each Reading into one batch,
- * pushes it to the core, and logs what the core queued. A reading that throws is skipped and
- * counted (sparkotel.jvm.sampler.errors); nothing it does can fail the JVM or a Spark thread.
+ * Every interval, on sparkotel's own thread (AgentThread), reads each Reading into one
+ * batch, pushes it to the core, and logs what the core queued. A reading that throws is
+ * skipped and counted (sparkotel.jvm.sampler.errors); nothing it does can fail the JVM or a
+ * Spark thread.
  */
 final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Reading], log: Logger) {
   private val ids = new SeriesIds(bridge)
   private val errors = mutable.LinkedHashMap(readings.map(_.name -> 0L): _*)
-  @volatile private var running = true
   private var writer: BatchWriter = _
+  private var schedule: Option[ScheduledFuture[_]] = None
 
-  private val thread = new Thread(new Runnable { def run(): Unit = loop() }, "sparkotel-sampler")
-  thread.setDaemon(true) // never keeps a JVM alive
+  def start(): Unit = schedule = Some(AgentThread.every(intervalMillis, 0) {
+    if (writer == null) writer = new BatchWriter(bridge)
+    sampleOnce()
+  })
 
-  def start(): Unit = thread.start()
-
-  /** Stops the thread after its current sample; waits at most timeoutMillis. */
+  /** Stops after the current sample (waiting at most timeoutMillis for it), then frees the batch. */
   def stop(timeoutMillis: Long): Unit = {
-    running = false
-    thread.interrupt()
-    thread.join(timeoutMillis)
-  }
-
-  private def loop(): Unit = {
-    try {
-      writer = new BatchWriter(bridge)
-      var next = System.nanoTime()
-      while (running) {
-        sampleOnce()
-        next += TimeUnit.MILLISECONDS.toNanos(intervalMillis)
-        val wait = next - System.nanoTime()
-        if (wait > 0) TimeUnit.NANOSECONDS.sleep(wait) else next = System.nanoTime() // fell behind: no burst
-      }
-    } catch {
-      case _: InterruptedException => // stop()
-      case t: Throwable => log.warn(s"sparkotel: the sampler stopped, the Spark job is unaffected: $t")
-    } finally {
+    schedule.foreach(_.cancel(false))
+    AgentThread.await(timeoutMillis) {
       drainLogs()
       if (writer != null) try writer.close() catch { case NonFatal(_) => }
+      writer = null
     }
   }
 
@@ -57,8 +42,7 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
     readings.foreach { r =>
       try r.read(ids, writer)
       catch {
-        case _: InterruptedException => Thread.currentThread().interrupt()
-        case NonFatal(_) | _: LinkageError => errors(r.name) += 1
+        case NonFatal(_) | _: LinkageError | _: InterruptedException => errors(r.name) += 1
       }
     }
     errors.foreach { case (name, n) => writer.add(ids(Catalog.JvmSamplerErrors, name), n.toDouble) }

@@ -1,14 +1,14 @@
 package org.apache.spark.metrics.sink
 
 import java.util.Properties
-import java.util.concurrent.{Executors, ScheduledExecutorService, ThreadFactory, TimeUnit}
+import java.util.concurrent.ScheduledFuture
 
 import scala.util.control.NonFatal
 
 import com.codahale.metrics.MetricRegistry
 import org.apache.spark.{SecurityManager, SparkEnv}
 
-import io.sparkotel.core.{Agent, CoreBridge}
+import io.sparkotel.core.{Agent, AgentThread, CoreBridge}
 import io.sparkotel.sink.SinkCore
 
 /**
@@ -21,21 +21,15 @@ class SparkotelSink(props: Properties, registry: MetricRegistry) extends Sink {
   // Spark 3.0/3.1 look up only this shape.
   def this(props: Properties, registry: MetricRegistry, securityMgr: SecurityManager) = this(props, registry)
 
-  @volatile private var started = false
+  @volatile private var lease: Option[Agent.Lease] = None
   private val core = new SinkCore(props, registry, () => context())
-  private val scheduler: ScheduledExecutorService = Executors.newSingleThreadScheduledExecutor(new ThreadFactory {
-    def newThread(r: Runnable): Thread = {
-      val t = new Thread(r, "sparkotel-sink")
-      t.setDaemon(true)
-      t
-    }
-  })
+  private var schedule: Option[ScheduledFuture[_]] = None
 
   /** The core, started on first use: SparkEnv (our config and identity) is not ready when Spark builds sinks. */
   private def context(): Option[SinkCore.Context] = {
     val env = SparkEnv.get
     if (env == null) return None
-    if (!started) {
+    if (lease.isEmpty) {
       val conf = env.conf
       val execId = conf.get("spark.executor.id", "driver")
       val appId = conf.get("spark.app.id", "")
@@ -44,12 +38,13 @@ class SparkotelSink(props: Properties, registry: MetricRegistry) extends Sink {
       // (it gets the id in registerMetrics), and only a sink without a plugin starts after
       // waiting a few periods.
       waited += 1
-      if (appId.isEmpty && Agent.current.isEmpty && waited <= MaxWaitsForAppId) return None
+      if (appId.isEmpty && !Agent.requested && waited <= MaxWaitsForAppId) return None
       val identity = Seq("spark.app.id" -> appId, "spark.app.name" -> conf.get("spark.app.name", ""),
         "spark.executor.id" -> execId)
-      started = true // one attempt: a failure was logged once by the agent
-      // Starts the core, or joins the plugin's (whose identity then stands).
-      Agent.start(conf.getAll.toSeq, if (execId == "driver") "driver" else "executor", identity, s"sink of $execId")
+      // One attempt (a failure was logged once by the agent). Starts the core, or joins the
+      // plugin's (whose identity then stands); it runs from the next report on.
+      lease = Some(Agent.start(conf.getAll.toSeq, if (execId == "driver") "driver" else "executor", identity,
+        s"sink of $execId"))
     }
     Agent.current.map(b => ctx(env, b))
   }
@@ -63,16 +58,16 @@ class SparkotelSink(props: Properties, registry: MetricRegistry) extends Sink {
       conf.getOption("spark.executor.id"))
   }
 
+  /** Reports on sparkotel's own thread: the sink adds no thread of its own. */
   override def start(): Unit =
-    try scheduler.scheduleWithFixedDelay(new Runnable { def run(): Unit = core.report() },
-      core.periodSeconds, core.periodSeconds, TimeUnit.SECONDS)
+    try schedule = Some(AgentThread.every(core.periodSeconds * 1000, core.periodSeconds * 1000)(core.report()))
     catch { case NonFatal(_) => }
 
   override def stop(): Unit = try {
-    scheduler.shutdownNow()
+    schedule.foreach(_.cancel(false))
     core.report() // the last values before the JVM goes
     core.close()
-    if (started && Agent.current.isDefined) Agent.stop()
+    lease.foreach(_.release())
   } catch { case NonFatal(_) => }
 
   override def report(): Unit = core.report()
