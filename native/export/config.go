@@ -60,7 +60,7 @@ var identityKeys = []string{"spark.app.id", "spark.app.name", "spark.executor.id
 // inside a big JVM.
 func defaults() Config {
 	return Config{Exporter: "otlp", Timeout: 10 * time.Second, Interval: time.Second,
-		ProcRoot: "/proc", SysRoot: "/sys", PID: os.Getpid(), GoMaxProcs: 2, GoMemLimit: 32 << 20,
+		ProcRoot: "/proc", SysRoot: "/sys", PID: os.Getpid(), GoMaxProcs: 1, GoMemLimit: 32 << 20,
 		Identity: map[string]string{}}
 }
 

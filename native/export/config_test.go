@@ -26,7 +26,7 @@ func TestParseAcceptsEveryKey(t *testing.T) {
 
 func TestParseDefaultsAndEnv(t *testing.T) {
 	cfg, _, _ := Parse(nil, probeNames)
-	if cfg.Exporter != "otlp" || cfg.Interval != time.Second || cfg.GoMaxProcs != 2 {
+	if cfg.Exporter != "otlp" || cfg.Interval != time.Second || cfg.GoMaxProcs != 1 {
 		t.Fatalf("defaults = %+v", cfg)
 	}
 	t.Setenv("OTEL_METRIC_EXPORT_INTERVAL", "500")

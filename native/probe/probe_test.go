@@ -273,3 +273,75 @@ func TestChildrenProbeSeesNewChildrenBetweenRescans(t *testing.T) {
 		t.Fatalf("exited child still counted: %d", n)
 	}
 }
+
+func TestChildrenProbeListsProcOnlyWhenAPidWasHandedOut(t *testing.T) {
+	root := t.TempDir()
+	write := func(pid, ppid int, comm string) {
+		dir := root + "/" + strconv.Itoa(pid)
+		_ = os.MkdirAll(dir, 0o755)
+		line := strconv.Itoa(pid) + " (" + comm + ") S " + strconv.Itoa(ppid) + " 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 1000 10 0\n"
+		if err := os.WriteFile(dir+"/stat", []byte(line), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lastPID := func(pid int) {
+		if err := os.WriteFile(root+"/loadavg", []byte("0.50 0.40 0.30 2/180 "+strconv.Itoa(pid)+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(100, 1, "java")
+	write(300, 100, "python3")
+	write(301, 300, "python3")
+	lastPID(301)
+	p := newChildrenProbe(Env{ProcRoot: root, PID: 100})
+	count := func() int64 {
+		var r Recorder
+		if err := p.Collect(&r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Points[0].Int // python children
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("python children = %d", n)
+	}
+	// No pid handed out: /proc is not listed, so even a planted entry stays unseen...
+	write(302, 300, "python3")
+	if n := count(); n != 2 {
+		t.Fatalf("listed /proc although the last pid did not move: %d", n)
+	}
+	// ...but the known descendants are re-read, so an exit shows at once.
+	_ = os.RemoveAll(root + "/301")
+	if n := count(); n != 1 {
+		t.Fatalf("exited child still counted: %d", n)
+	}
+	lastPID(302) // a pid was handed out: list again
+	if n := count(); n != 2 {
+		t.Fatalf("new child not seen after the last pid moved: %d", n)
+	}
+}
+
+func TestOpenDescriptorsCountedExactlyOnRealProc(t *testing.T) {
+	p := newProcessProbe(DefaultEnv()).(*processProbe)
+	var want int
+	for _, mode := range []fdCounting{p.fds, fdsByOwnListing} { // the kernel's way, then the listing
+		p.fds = mode
+		before, err := p.countFDs()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open("/proc/self/status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, _ := p.countFDs()
+		f.Close()
+		if after != before+1 {
+			t.Fatalf("mode %d: %d descriptors, then %d with one more open", mode, before, after)
+		}
+		if want == 0 {
+			want = before
+		} else if before != want {
+			t.Fatalf("mode %d counts %d, the first way %d", mode, before, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"syscall"
 
 	"go.opentelemetry.io/otel/attribute"
 
@@ -151,12 +152,57 @@ var statusMetrics = []struct {
 
 type processProbe struct {
 	statusPath, statPath, fdPath string
+	fds                          fdCounting
 	r                            fileReader
 }
 
 func newProcessProbe(env Env) Probe {
 	dir := env.ProcRoot + "/" + strconv.Itoa(env.PID)
-	return &processProbe{statusPath: dir + "/status", statPath: dir + "/stat", fdPath: dir + "/fd"}
+	p := &processProbe{statusPath: dir + "/status", statPath: dir + "/stat", fdPath: dir + "/fd"}
+	p.fds = howToCountFDs(p.fdPath, env.PID == os.Getpid())
+	return p
+}
+
+// fdCounting is how the descriptors in /proc/<pid>/fd are counted on this kernel.
+type fdCounting int8
+
+const (
+	fdsBySize       fdCounting = iota // Linux 6.2+: the directory's size is the count, one stat
+	fdsByListing                      // list the directory (older kernels, fixture trees)
+	fdsByOwnListing                   // list our own fd directory, whose listing adds a descriptor
+)
+
+const procSuperMagic = 0x9fa0
+
+func howToCountFDs(path string, self bool) fdCounting {
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs(path, &fs); err != nil || fs.Type != procSuperMagic {
+		return fdsByListing
+	}
+	var st syscall.Stat_t
+	if syscall.Stat(path, &st) == nil && st.Size > 0 {
+		return fdsBySize
+	}
+	if self {
+		return fdsByOwnListing
+	}
+	return fdsByListing
+}
+
+// countFDs counts open descriptors without listing hundreds of a JVM's where the kernel allows.
+func (p *processProbe) countFDs() (int, error) {
+	if p.fds == fdsBySize {
+		var st syscall.Stat_t
+		if err := syscall.Stat(p.fdPath, &st); err != nil {
+			return 0, err
+		}
+		return int(st.Size), nil
+	}
+	n, err := p.r.countDir(p.fdPath)
+	if p.fds == fdsByOwnListing && n > 0 {
+		n--
+	}
+	return n, err
 }
 
 func (p *processProbe) Collect(r *Recorder) error {
@@ -181,7 +227,7 @@ func (p *processProbe) Collect(r *Recorder) error {
 	r.Float(catalog.ProcessCpuTime, cpuSystem, float64(ps.STime)/clockTicks)
 	r.Int(catalog.ProcessPagingFaults, faultMajor, ps.MajFlt)
 	r.Int(catalog.ProcessPagingFaults, faultMinor, ps.MinFlt)
-	n, err := p.r.countDir(p.fdPath)
+	n, err := p.countFDs()
 	if err != nil {
 		return err
 	}

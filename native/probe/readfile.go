@@ -10,8 +10,9 @@ import (
 // os.File would also try to register each file with the network poller, a wasted syscall
 // on every read of the hot path.
 type fileReader struct {
-	buf []byte
-	fds map[string]int // held files, re-read with pread at offset 0
+	buf   []byte
+	cpath []byte         // NUL-terminated path for open
+	fds   map[string]int // held files, re-read with pread at offset 0
 }
 
 // read returns the file's content, valid until the next read. The file stays open: /proc,
@@ -23,16 +24,16 @@ func (r *fileReader) read(path string) ([]byte, error) {
 		if b, err := r.pread(fd); err == nil {
 			return b, nil
 		}
-		syscall.Close(fd)
+		rawClose(fd)
 		delete(r.fds, path)
 	}
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	fd, err := r.open(path, syscall.O_RDONLY)
 	if err != nil {
 		return nil, err
 	}
 	b, err := r.pread(fd)
 	if err != nil {
-		syscall.Close(fd)
+		rawClose(fd)
 		return nil, err
 	}
 	if r.fds == nil {
@@ -44,12 +45,23 @@ func (r *fileReader) read(path string) ([]byte, error) {
 
 // readOnce reads a file without holding it open (per-process files of other processes).
 func (r *fileReader) readOnce(path string) ([]byte, error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	fd, err := r.open(path, syscall.O_RDONLY)
 	if err != nil {
 		return nil, err
 	}
-	defer syscall.Close(fd)
+	defer rawClose(fd)
 	return r.pread(fd)
+}
+
+// open opens path (close-on-exec), retrying when a signal interrupts it.
+func (r *fileReader) open(path string, flags int) (int, error) {
+	r.cpath = cPath(r.cpath, path)
+	for {
+		fd, err := rawOpen(r.cpath, flags)
+		if err != syscall.EINTR {
+			return fd, err
+		}
+	}
 }
 
 func (r *fileReader) pread(fd int) ([]byte, error) {
@@ -61,7 +73,7 @@ func (r *fileReader) pread(fd int) ([]byte, error) {
 		if n == len(r.buf) {
 			r.buf = append(r.buf, make([]byte, len(r.buf))...)
 		}
-		m, err := syscall.Pread(fd, r.buf[n:], int64(n))
+		m, err := rawPread(fd, r.buf[n:], int64(n))
 		if errors.Is(err, syscall.EINTR) {
 			continue
 		}
@@ -85,16 +97,16 @@ func (r *fileReader) countDir(path string) (int, error) {
 // eachDirent calls fn with the inode and name of every entry of a directory except . and
 // ..; the name is valid only during the call.
 func (r *fileReader) eachDirent(path string, fn func(ino uint64, name []byte)) error {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	fd, err := r.open(path, syscall.O_RDONLY|syscall.O_DIRECTORY)
 	if err != nil {
 		return err
 	}
-	defer syscall.Close(fd)
+	defer rawClose(fd)
 	if len(r.buf) < 8192 {
 		r.buf = make([]byte, 8192)
 	}
 	for {
-		n, err := syscall.Getdents(fd, r.buf)
+		n, err := rawGetdents(fd, r.buf)
 		if errors.Is(err, syscall.EINTR) {
 			continue
 		}
