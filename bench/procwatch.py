@@ -1,5 +1,6 @@
 """Watches the executor JVMs of a local-cluster run from outside, in /proc: CPU time, RSS
-(peak and steady), threads, and when each process started. Polls every 100 ms."""
+(peak and steady; steady also its private anonymous part), threads, and when each process
+started. Polls every 100 ms."""
 import os
 import threading
 import time
@@ -35,21 +36,39 @@ class Watch:
                     status = dict(l.split(":", 1) for l in open(f"/proc/{name}/status") if ":" in l)
                 except OSError:
                     continue
-                p = self.procs.setdefault(int(name), {"start": BOOT + int(stat[19]) / CLK_TCK, "rss": [], "threads": 0})
+                p = self.procs.setdefault(int(name), {"start": BOOT + int(stat[19]) / CLK_TCK, "rss": [], "anon": [], "threads": 0})
                 p["cpu"] = (int(stat[11]) + int(stat[12])) / CLK_TCK
                 p["rss"].append(int(status["VmRSS"].split()[0]) * 1024)
+                p["anon"].append(int(status.get("RssAnon", "0 kB").split()[0]) * 1024)
                 p["threads"] = max(p["threads"], int(status["Threads"]))
             time.sleep(0.1)
 
     def summary(self):
-        """Totals over the executors: CPU s, peak RSS, steady RSS (median of the second half), max threads."""
+        """Totals over the executors: CPU s, peak RSS, steady RSS and anonymous RSS (median of
+        the second half, averaged over the executors), max threads."""
         ps = list(self.procs.values())
-        steady = [sorted(p["rss"][len(p["rss"]) // 2:])[len(p["rss"][len(p["rss"]) // 2:]) // 2] for p in ps if p["rss"]]
+        steady = [second_half_median(p["rss"]) for p in ps if p["rss"]]
+        anon = [second_half_median(p["anon"]) for p in ps if p["anon"]]
         return {
             "executors": len(ps),
             "cpu_s": sum(p.get("cpu", 0) for p in ps),
             "peak_rss_mb": max((max(p["rss"]) for p in ps if p["rss"]), default=0) / 2**20,
             "steady_rss_mb": (sum(steady) / len(steady) if steady else 0) / 2**20,
+            "steady_anon_mb": (sum(anon) / len(anon) if anon else 0) / 2**20,
             "threads": max((p["threads"] for p in ps), default=0),
             "starts": sorted(p["start"] for p in ps),
         }
+
+
+def second_half_median(xs):
+    half = sorted(xs[len(xs) // 2:])
+    return half[len(half) // 2]
+
+
+def cpu_seconds(pid):
+    """CPU time of a process so far (user + system), or 0 once it is gone."""
+    try:
+        stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(stat[11]) + int(stat[12])) / CLK_TCK

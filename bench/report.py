@@ -104,6 +104,7 @@ if os.path.exists(jobs_path):
     base = {k: median(jobs["A none"], k) for k in jobs["A none"][0]}
     keys = [("sql_s", "SQL job wall s"), ("tiny_s", "2,000 tiny tasks wall s"), ("cpu_s", "executor CPU s"),
             ("peak_rss_mb", "executor peak RSS MB"), ("steady_rss_mb", "executor steady RSS MB"),
+            ("steady_anon_mb", "of which anonymous MB"), ("collector_cpu_s", "collector CPU s"),
             ("threads", "executor threads"), ("startup_ms", "executor start-up ms"),
             ("plugin_init_ms", "sparkotel init on Spark's thread ms"), ("ready_ms", "sparkotel ready ms")]
     keys = [(k, label) for k, label in keys if k in jobs["A none"][0]]
@@ -134,8 +135,12 @@ if os.path.exists(jobs_path):
                   f"(target ≤ {limit}: {v}; executor CPU ×{med(name, 'cpu_s') / base['cpu_s']:.3f} is the steadier signal)")
     add_rss = med("B sparkotel 1s", "steady_rss_mb") - base["steady_rss_mb"]
     add_thr = med("B sparkotel 1s", "threads") - base["threads"]
-    md.append(f"- added executor steady RSS (B−A): {add_rss:+.1f} MB (target ≤ 15: {verdict(add_rss <= 15)}); "
-              f"added threads: {add_thr:+.0f} (target ≤ 4: {verdict(add_thr <= 4)})")
+    line = f"- added executor steady RSS (B−A): {add_rss:+.1f} MB (target ≤ 15: {verdict(add_rss <= 15)})"
+    if "steady_anon_mb" in base:
+        add_anon = med("B sparkotel 1s", "steady_anon_mb") - base["steady_anon_mb"]
+        line += (f", of which anonymous (private, what a container limit cannot reclaim) {add_anon:+.1f} MB and "
+                 f"file-backed (the library's pages, shared and reclaimable) {add_rss - add_anon:+.1f} MB")
+    md.append(line + f"; added threads: {add_thr:+.0f} (target ≤ 4: {verdict(add_thr <= 4)})")
     cpu_b, cpu_d = med("B sparkotel 1s", "cpu_s") - base["cpu_s"], med("D otel java agent", "cpu_s") - base["cpu_s"]
     md.append(f"- added executor CPU: sparkotel {cpu_b:+.2f} s, Java agent {cpu_d:+.2f} s "
               f"(target: 10× less than the agent: {verdict(cpu_b <= cpu_d / 10 or cpu_b <= 0)})")

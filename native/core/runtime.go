@@ -52,6 +52,9 @@ func Start(kv map[string]string) (attached bool, err error) {
 	// A small runtime inside a big JVM. Threads created at load stay; this bounds new ones.
 	runtime.GOMAXPROCS(cfg.GoMaxProcs)
 	debug.SetMemoryLimit(cfg.GoMemLimit)
+	// The live heap is a few MB and the garbage ~30 KB a cycle: collecting at +50% instead
+	// of +100% keeps ~2 MB less resident for a GC every few dozen cycles.
+	debug.SetGCPercent(50)
 	rt := &Runtime{Config: cfg, series: newSeriesTable(), users: 1}
 	rt.pipeline, err = export.Start(cfg, rt, Log)
 	if err != nil {
