@@ -1,6 +1,7 @@
 """Watches the executor JVMs of a local-cluster run from outside, in /proc: CPU time, RSS
-(peak and steady; steady also its private anonymous part), threads, and when each process
-started. Polls every 100 ms."""
+(peak and steady; steady also its private anonymous part), threads, when each process
+started, and the CPU of sparkotel's own threads (named "sparkotel": its Java thread loads
+the library, so the Go runtime's threads inherit the name). Polls every 100 ms."""
 import os
 import threading
 import time
@@ -41,6 +42,7 @@ class Watch:
                 p["rss"].append(int(status["VmRSS"].split()[0]) * 1024)
                 p["anon"].append(int(status.get("RssAnon", "0 kB").split()[0]) * 1024)
                 p["threads"] = max(p["threads"], int(status["Threads"]))
+                p["ours"] = ours_cpu(int(name), p.setdefault("named", {}), p.get("ours", {}))
             time.sleep(0.1)
 
     def summary(self):
@@ -56,6 +58,7 @@ class Watch:
             "steady_rss_mb": (sum(steady) / len(steady) if steady else 0) / 2**20,
             "steady_anon_mb": (sum(anon) / len(anon) if anon else 0) / 2**20,
             "threads": max((p["threads"] for p in ps), default=0),
+            "sparkotel_cpu_s": sum(sum(p.get("ours", {}).values()) for p in ps),
             "starts": sorted(p["start"] for p in ps),
         }
 
@@ -72,3 +75,23 @@ def cpu_seconds(pid):
     except OSError:
         return 0.0
     return (int(stat[11]) + int(stat[12])) / CLK_TCK
+
+
+def ours_cpu(pid, named, last):
+    """CPU seconds so far of each of pid's threads named "sparkotel" (tid -> s); a thread's
+    name is read once, and an exited thread keeps its last reading."""
+    cpu = dict(last)
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return cpu
+    for tid in tids:
+        try:
+            if tid not in named:
+                named[tid] = open(f"/proc/{pid}/task/{tid}/comm").read().strip() == "sparkotel"
+            if named[tid]:
+                stat = open(f"/proc/{pid}/task/{tid}/stat").read().rsplit(")", 1)[1].split()
+                cpu[tid] = (int(stat[11]) + int(stat[12])) / CLK_TCK
+        except OSError:
+            continue
+    return cpu
