@@ -32,7 +32,24 @@ final class JvmReading extends Reading {
   }
   private val bufferSpecs = buffers.map(b => Array(JvmBufferMemoryUsed, JvmBufferMemoryLimit, JvmBufferCount).map(spec(_, b.getName)))
   private val gcSpecs = gcs.map(g => Array(JvmGcCount, JvmGcTime).map(spec(_, g.getName)))
+  // The fixed series too: a sample runs once a second or so, so for its first minutes it is
+  // interpreted, and building a spec there costs more than the rest of the sample.
+  private val areaSpecs = Array("heap", "non_heap").map(k => Array("used", "committed", "limit").map(spec(JvmMemoryArea, k, _)))
+  private val threadsDaemon = spec(JvmThreadCount, "true")
+  private val threadsOther = spec(JvmThreadCount, "false")
+  private val threadsPeak = spec(JvmThreadPeak)
+  private val classesLoaded = spec(JvmClassLoaded)
+  private val classesUnloaded = spec(JvmClassUnloaded)
+  private val classesNow = spec(JvmClassCount)
+  private val cpuCount = spec(JvmCpuCount)
+  private val cpuTime = spec(JvmCpuTime)
+  private val cpuUtilization = spec(JvmCpuRecentUtilization)
+  private val uptime = spec(ProcessUptime)
   private var lastCpuNanos, lastWallNanos = -1L
+  // In a container the JVM re-reads its cgroup files for availableProcessors (a few file
+  // opens and reads); the CPU limit rarely changes, so it is read once a minute.
+  private var cpus = Runtime.getRuntime.availableProcessors
+  private var cpusReadAt = System.nanoTime()
 
   def read(ids: SeriesIds, out: BatchWriter): Unit = {
     var i = 0
@@ -50,50 +67,59 @@ final class JvmReading extends Reading {
     }
     val heap = memory.getHeapMemoryUsage
     val nonHeap = memory.getNonHeapMemoryUsage
-    area(ids, out, "heap", heap)
-    area(ids, out, "non_heap", nonHeap)
+    area(ids, out, areaSpecs(0), heap)
+    area(ids, out, areaSpecs(1), nonHeap)
     Headline.heapUsed = heap.getUsed
     Headline.heapCommitted = heap.getCommitted
     Headline.nonHeapUsed = nonHeap.getUsed
-    buffers.indices.foreach { i =>
+    i = 0
+    while (i < buffers.length) {
       val (b, s) = (buffers(i), bufferSpecs(i))
       out.add(ids.spec(s(0)), b.getMemoryUsed.toDouble)
       out.add(ids.spec(s(1)), b.getTotalCapacity.toDouble)
       out.add(ids.spec(s(2)), b.getCount.toDouble)
       if (b.getName == "direct") Headline.directUsed = b.getMemoryUsed
+      i += 1
     }
-    gcs.indices.foreach { i =>
+    i = 0
+    while (i < gcs.length) {
       out.add(ids.spec(gcSpecs(i)(0)), gcs(i).getCollectionCount.toDouble)
       out.add(ids.spec(gcSpecs(i)(1)), gcs(i).getCollectionTime / 1000.0)
+      i += 1
     }
     val live = threads.getThreadCount
     val daemon = threads.getDaemonThreadCount
-    out.add(ids(JvmThreadCount, "true"), daemon.toDouble)
-    out.add(ids(JvmThreadCount, "false"), (live - daemon).toDouble)
-    out.add(ids(JvmThreadPeak), threads.getPeakThreadCount.toDouble)
-    out.add(ids(JvmClassLoaded), classes.getTotalLoadedClassCount.toDouble)
-    out.add(ids(JvmClassUnloaded), classes.getUnloadedClassCount.toDouble)
-    out.add(ids(JvmClassCount), classes.getLoadedClassCount.toDouble)
-    out.add(ids(JvmCpuCount), Runtime.getRuntime.availableProcessors.toDouble)
+    out.add(ids.spec(threadsDaemon), daemon.toDouble)
+    out.add(ids.spec(threadsOther), (live - daemon).toDouble)
+    out.add(ids.spec(threadsPeak), threads.getPeakThreadCount.toDouble)
+    out.add(ids.spec(classesLoaded), classes.getTotalLoadedClassCount.toDouble)
+    out.add(ids.spec(classesUnloaded), classes.getUnloadedClassCount.toDouble)
+    out.add(ids.spec(classesNow), classes.getLoadedClassCount.toDouble)
+    if (System.nanoTime() - cpusReadAt > 60000000000L) {
+      cpus = Runtime.getRuntime.availableProcessors
+      cpusReadAt = System.nanoTime()
+    }
+    out.add(ids.spec(cpuCount), cpus.toDouble)
     os.foreach { o =>
       // Utilization from the CPU-time delta: getProcessCpuLoad would re-read /proc/stat.
       val cpu = o.getProcessCpuTime
       val wall = System.nanoTime()
-      out.add(ids(JvmCpuTime), cpu / 1e9)
+      out.add(ids.spec(cpuTime), cpu / 1e9)
       if (lastWallNanos > 0 && wall > lastWallNanos && cpu >= 0) {
-        val share = (cpu - lastCpuNanos).toDouble / ((wall - lastWallNanos).toDouble * Runtime.getRuntime.availableProcessors)
-        out.add(ids(JvmCpuRecentUtilization), math.min(1.0, math.max(0.0, share)))
+        val share = (cpu - lastCpuNanos).toDouble / ((wall - lastWallNanos).toDouble * cpus)
+        out.add(ids.spec(cpuUtilization), math.min(1.0, math.max(0.0, share)))
       }
       lastCpuNanos = cpu
       lastWallNanos = wall
     }
-    out.add(ids(ProcessUptime), runtime.getUptime / 1000.0)
+    out.add(ids.spec(uptime), runtime.getUptime / 1000.0)
   }
 
-  private def area(ids: SeriesIds, out: BatchWriter, kind: String, u: MemoryUsage): Unit = {
-    out.add(ids(JvmMemoryArea, kind, "used"), u.getUsed.toDouble)
-    out.add(ids(JvmMemoryArea, kind, "committed"), u.getCommitted.toDouble)
-    if (u.getMax >= 0) out.add(ids(JvmMemoryArea, kind, "limit"), u.getMax.toDouble)
+  /** s: the used, committed and limit specs of the area. */
+  private def area(ids: SeriesIds, out: BatchWriter, s: Array[String], u: MemoryUsage): Unit = {
+    out.add(ids.spec(s(0)), u.getUsed.toDouble)
+    out.add(ids.spec(s(1)), u.getCommitted.toDouble)
+    if (u.getMax >= 0) out.add(ids.spec(s(2)), u.getMax.toDouble)
   }
 }
 
@@ -101,15 +127,17 @@ final class JvmReading extends Reading {
 final class SparkMemoryReading extends Reading {
   val name = "spark"
   private val v = new Array[Long](6)
+  private def spec(m: Catalog.Metric, values: String*) = Spec.of(m.name, m.attributes, values)
+  // In the order SparkMemory.read fills v.
+  private val specs = Array(spec(Catalog.SparkMemoryUsed, "execution", "on_heap"),
+    spec(Catalog.SparkMemoryUsed, "execution", "off_heap"), spec(Catalog.SparkMemoryUsed, "storage", "on_heap"),
+    spec(Catalog.SparkMemoryUsed, "storage", "off_heap"), spec(Catalog.SparkMemoryStorageLimit, "on_heap"),
+    spec(Catalog.SparkMemoryStorageLimit, "off_heap"))
 
   def read(ids: SeriesIds, out: BatchWriter): Unit =
     if (org.apache.spark.sparkotel.SparkMemory.read(v)) {
-      out.add(ids(Catalog.SparkMemoryUsed, "execution", "on_heap"), v(0).toDouble)
-      out.add(ids(Catalog.SparkMemoryUsed, "execution", "off_heap"), v(1).toDouble)
-      out.add(ids(Catalog.SparkMemoryUsed, "storage", "on_heap"), v(2).toDouble)
-      out.add(ids(Catalog.SparkMemoryUsed, "storage", "off_heap"), v(3).toDouble)
-      out.add(ids(Catalog.SparkMemoryStorageLimit, "on_heap"), v(4).toDouble)
-      out.add(ids(Catalog.SparkMemoryStorageLimit, "off_heap"), v(5).toDouble)
+      var i = 0
+      while (i < v.length) { out.add(ids.spec(specs(i)), v(i).toDouble); i += 1 }
       Headline.executionOnHeap = v(0)
       Headline.executionOffHeap = v(1)
       Headline.storageOnHeap = v(2)

@@ -2,12 +2,11 @@ package io.sparkotel.sampler
 
 import java.util.concurrent.ScheduledFuture
 
-import scala.collection.mutable
 import scala.util.control.NonFatal
 
 import org.slf4j.Logger
 
-import io.sparkotel.core.{AgentThread, BatchWriter, Catalog, CoreBridge, SeriesIds}
+import io.sparkotel.core.{AgentThread, BatchWriter, Catalog, CoreBridge, SeriesIds, Spec}
 
 /**
  * Every interval, on sparkotel's own thread (AgentThread), reads each Reading into one
@@ -17,7 +16,12 @@ import io.sparkotel.core.{AgentThread, BatchWriter, Catalog, CoreBridge, SeriesI
  */
 final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Reading], log: Logger) {
   private val ids = new SeriesIds(bridge)
-  private val errors = mutable.LinkedHashMap(readings.map(_.name -> 0L): _*)
+  // Arrays and while loops: at a sample a second this code runs interpreted for minutes,
+  // where every Scala collection call and closure costs microseconds.
+  private val parts = readings.toArray
+  private val errors = new Array[Long](parts.length)
+  private val errorSpecs = parts.map(r => Spec.of(Catalog.JvmSamplerErrors.name, Catalog.JvmSamplerErrors.attributes, Seq(r.name)))
+  private val pushErrors = parts.indexWhere(_.name == "jvm") // a failed push counts against the JVM reading
   private var writer: BatchWriter = _
   private var schedule: Option[ScheduledFuture[_]] = None
 
@@ -39,14 +43,17 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
   /** One sample; package-visible for tests. */
   private[sparkotel] def sampleOnce(): Unit = {
     writer.begin(System.currentTimeMillis() * 1000000L)
-    readings.foreach { r =>
-      try r.read(ids, writer)
+    var i = 0
+    while (i < parts.length) {
+      try parts(i).read(ids, writer)
       catch {
-        case NonFatal(_) | _: LinkageError | _: InterruptedException => errors(r.name) += 1
+        case NonFatal(_) | _: LinkageError | _: InterruptedException => errors(i) += 1
       }
+      i += 1
     }
-    errors.foreach { case (name, n) => writer.add(ids(Catalog.JvmSamplerErrors, name), n.toDouble) }
-    try writer.push() catch { case NonFatal(e) => errors("jvm") += 1 }
+    i = 0
+    while (i < parts.length) { writer.add(ids.spec(errorSpecs(i)), errors(i).toDouble); i += 1 }
+    try writer.push() catch { case NonFatal(e) => if (pushErrors >= 0) errors(pushErrors) += 1 }
     drainLogs()
   }
 
@@ -60,5 +67,5 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
       }
     }) catch { case NonFatal(_) => }
 
-  private[sparkotel] def errorCounts: Map[String, Long] = errors.toMap
+  private[sparkotel] def errorCounts: Map[String, Long] = parts.map(_.name).zip(errors).toMap
 }

@@ -43,6 +43,9 @@ object TaskActivity {
 
   def snapshot: Map[Stage, Int] = active.asScala.map { case (k, v) => k -> v.intValue }.toMap
   def failures: Map[String, Long] = failed.asScala.map { case (k, v) => k -> v.get }.toMap
+  // The sampler walks the live maps: no copies on its path.
+  private[sampler] def activeEntries: java.util.Iterator[java.util.Map.Entry[Stage, Integer]] = active.entrySet.iterator
+  private[sampler] def failureEntries: java.util.Iterator[java.util.Map.Entry[String, AtomicLong]] = failed.entrySet.iterator
 
   private[sparkotel] def reset(): Unit = { active.clear(); failed.clear(); completed.set(0) }
 }
@@ -50,19 +53,34 @@ object TaskActivity {
 final class TaskReading extends Reading {
   val name = "tasks"
   private val shown = mutable.HashMap.empty[TaskActivity.Stage, String] // stage -> its spec
+  private val seen = mutable.HashSet.empty[TaskActivity.Stage]
+  private val failedSpecs = mutable.HashMap.empty[String, String] // reason -> its spec
+  private val completed = Spec.of(Catalog.SparkTasksCompleted.name, Catalog.SparkTasksCompleted.attributes, Nil)
 
   def read(ids: SeriesIds, out: BatchWriter): Unit = {
-    val now = TaskActivity.snapshot
     var total = 0L
-    now.foreach { case (stage, n) =>
+    seen.clear()
+    val active = TaskActivity.activeEntries
+    while (active.hasNext) {
+      val e = active.next()
+      val stage = e.getKey
       val spec = shown.getOrElseUpdate(stage, Spec.of(Catalog.SparkStageTasksActive.name,
         Catalog.SparkStageTasksActive.attributes, Seq(stage.id.toString, stage.attempt.toString)))
-      out.add(ids.spec(spec), n.toDouble)
-      total += n
+      out.add(ids.spec(spec), e.getValue.doubleValue)
+      total += e.getValue.intValue
+      seen += stage
     }
-    shown.keys.filterNot(now.contains).toList.foreach { stage => ids.release(shown.remove(stage).get) }
+    if (shown.size > seen.size) { // a stage ended here: release its series
+      shown.keys.filterNot(seen.contains).toList.foreach { stage => ids.release(shown.remove(stage).get) }
+    }
     Headline.activeTasks = total
-    out.add(ids(Catalog.SparkTasksCompleted), TaskActivity.completed.get.toDouble)
-    TaskActivity.failures.foreach { case (reason, n) => out.add(ids(Catalog.SparkTasksFailed, reason), n.toDouble) }
+    out.add(ids.spec(completed), TaskActivity.completed.get.toDouble)
+    val failures = TaskActivity.failureEntries
+    while (failures.hasNext) {
+      val e = failures.next()
+      val spec = failedSpecs.getOrElseUpdate(e.getKey,
+        Spec.of(Catalog.SparkTasksFailed.name, Catalog.SparkTasksFailed.attributes, Seq(e.getKey)))
+      out.add(ids.spec(spec), e.getValue.get.toDouble)
+    }
   }
 }

@@ -1,8 +1,10 @@
 package io.sparkotel.bench
 
 import java.io.File
+import java.lang.management.ManagementFactory
 import java.nio.file.{Files, Paths}
 
+import scala.collection.JavaConverters._
 import scala.util.Try
 
 import org.apache.spark.{SparkConf, SparkContext}
@@ -16,7 +18,8 @@ import io.sparkotel.core.Agent
  * Java thread loads the library, so the Go runtime's threads inherit its name. A local
  * SparkContext gives the real SparkEnv; SPARKOTEL_BENCH_ENDPOINT (set by `make bench`)
  * names a real collector, else nothing is exported. Prints "BENCH cycle.<interval> <ns per
- * cycle> <cycles>" and "BENCH threads.sparkotel <threads> 0".
+ * cycle> <cycles>", the Java thread's share as cycle_jvm.<interval>, and "BENCH
+ * threads.sparkotel <threads> 0".
  */
 object CycleBench {
   private val ticksToNanos = 1e9 / 100 // USER_HZ
@@ -31,6 +34,12 @@ object CycleBench {
     (cpu.sum, cpu.length)
   }
 
+  /** CPU nanoseconds of the one Java thread among them (the sampler's part, JNI push included). */
+  private def javaThreadCpu(): Long = {
+    val mx = ManagementFactory.getThreadMXBean
+    Thread.getAllStackTraces.keySet.asScala.find(_.getName == "sparkotel").map(t => mx.getThreadCpuTime(t.getId)).getOrElse(0L)
+  }
+
   def main(args: Array[String]): Unit = {
     val endpoint = sys.env.get("SPARKOTEL_BENCH_ENDPOINT")
     val sc = new SparkContext(new SparkConf().setMaster("local[2]").setAppName("sparkotel-cycle-bench")
@@ -42,11 +51,14 @@ object CycleBench {
         val lease = Agent.start(conf, "driver", Seq("spark.app.id" -> sc.applicationId), "bench")
         Thread.sleep(3000) // loaded, started, first exports done
         val (c0, _) = ours()
+        val j0 = javaThreadCpu()
         Thread.sleep(seconds * 1000)
         val (c1, threads) = ours()
+        val j1 = javaThreadCpu()
         lease.release()
         val cycles = seconds * 1000 / millis
         println(f"BENCH cycle.$interval ${(c1 - c0) / cycles}%.0f $cycles")
+        println(f"BENCH cycle_jvm.$interval ${(j1 - j0).toDouble / cycles}%.0f $cycles")
         println(s"BENCH threads.sparkotel $threads 0")
       }
       println(s"BENCH-NOTE cycle export: ${endpoint.getOrElse("none")}")
