@@ -65,6 +65,7 @@ def run(conf):
     s["startup_ms"] = startup_ms(app, s.pop("starts"))
     s["plugin_init_ms"] = plugin_init_ms(app)
     s["ready_ms"] = ready_ms(app)
+    s["own_init_ms"] = own_init_ms(app)
     return s
 
 
@@ -85,6 +86,16 @@ def ready_ms(app):
     """When sparkotel's core is up and sampling (its start line, logged from its own thread
     after extracting and loading the library), counted from the same point. 0 without it."""
     return mean_gap(app, "Adding file:.*sparkotel.* to class loader", "sparkotel: native core .* started")
+
+
+def own_init_ms(app):
+    """What our init code itself took on Spark's thread, as its start line reports it (the
+    rest of the span above is Spark's plugin container and the loading of the plugin class)."""
+    vals = []
+    for text in cluster.executor_logs(spark_home, app).values():
+        m = re.search(r"the thread that asked spent ([0-9.]+) ms on it", text)
+        vals.append(float(m.group(1)) if m else 0.0)
+    return statistics.mean(vals) if vals else float("nan")
 
 
 def mean_gap(app, begin_pattern, end_pattern):

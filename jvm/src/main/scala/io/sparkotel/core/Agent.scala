@@ -28,6 +28,7 @@ object Agent {
   /** One start: release it exactly once (further releases do nothing). */
   final class Lease private[Agent] (val role: String) {
     @volatile private[core] var holds = false // the start succeeded and counts as a user
+    @volatile private[core] var callerMillis = 0.0 // how long the asking thread spent before the start was queued
     private val released = new AtomicBoolean
 
     /** The last holder's release stops the sampler and the core, waiting for the final export. */
@@ -39,11 +40,13 @@ object Agent {
    * of Spark's settings (our keys are found among the metrics keys of `instance`); identity:
    * app id/name, executor id, host (the first start's identity stands). A failure is one WARN
    * line and leaves sparkotel off in this JVM. loader: the real library unless a test fakes it.
+   * begunNanos: when the caller's own work began (a plugin's init), for the start line.
    */
   def start(sparkConf: Seq[(String, String)], instance: String, identity: Seq[(String, String)], role: String,
-            loader: Option[(String => Unit) => Option[CoreBridge]] = None): Lease = {
+            loader: Option[(String => Unit) => Option[CoreBridge]] = None, begunNanos: Long = System.nanoTime()): Lease = {
     val lease = new Lease(role)
     val asked = System.nanoTime()
+    lease.callerMillis = (asked - begunNanos) / 1e6
     pending.incrementAndGet()
     try AgentThread.submit {
       try safely("start")(AgentWork.begin(lease, sparkConf, instance, identity, asked, loader))

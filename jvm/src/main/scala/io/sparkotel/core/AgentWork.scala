@@ -27,7 +27,8 @@ private[core] object AgentWork {
         s.start()
         sampler = Some(s)
         Agent.log.info(s"sparkotel: native core ${b.version} started in the ${lease.role} (pid ${ProcessInfo.pid}) " +
-          s"${(System.nanoTime() - asked) / 1000000} ms after it was asked for, off Spark's threads; " +
+          s"${(System.nanoTime() - asked) / 1000000} ms after it was asked for, off Spark's threads " +
+          f"(the thread that asked spent ${lease.callerMillis}%.1f ms on it); " +
           s"sampling every ${conf.intervalMillis} ms; settings from ${conf.prefix}*")
       }
     }

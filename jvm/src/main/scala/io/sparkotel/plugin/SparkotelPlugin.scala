@@ -31,8 +31,9 @@ private[plugin] object PluginConfig {
     try Option(ctx.hostname()).getOrElse("") catch { case scala.util.control.NonFatal(_) => "" }
 
   /** Returns at once: the agent loads and starts the core on its own thread. */
-  def start(ctx: PluginContext, appId: String, instance: String, role: String): Option[Agent.Lease] =
-    Agent.safely(s"$role init")(Agent.start(ctx.conf().getAll.toSeq, instance, identity(ctx, appId), role))
+  def start(ctx: PluginContext, appId: String, instance: String, role: String, begunNanos: Long): Option[Agent.Lease] =
+    Agent.safely(s"$role init")(Agent.start(ctx.conf().getAll.toSeq, instance, identity(ctx, appId), role,
+      begunNanos = begunNanos))
 }
 
 /**
@@ -45,8 +46,9 @@ class SparkotelDriverPlugin extends DriverPlugin {
   override def init(sc: SparkContext, ctx: PluginContext): JMap[String, String] = Collections.emptyMap[String, String]()
 
   override def registerMetrics(appId: String, ctx: PluginContext): Unit = {
+    val begun = System.nanoTime()
     Agent.safely("driver metrics")(ctx.metricRegistry().registerAll(new HeadlineMetrics))
-    lease = PluginConfig.start(ctx, appId, "driver", "driver")
+    lease = PluginConfig.start(ctx, appId, "driver", "driver", begun)
   }
 
   override def shutdown(): Unit = lease.foreach(_.release())
@@ -63,9 +65,10 @@ class SparkotelExecutorPlugin extends ExecutorPlugin {
 
   override def init(ctx: PluginContext, extraConf: JMap[String, String]): Unit =
     if (ctx.executorID() != "driver") { // local mode: the driver plugin covers this JVM
+      val begun = System.nanoTime()
       Agent.safely("executor metrics")(ctx.metricRegistry().registerAll(new HeadlineMetrics))
       ctx.conf().getOption("spark.app.id").foreach { appId =>
-        lease = PluginConfig.start(ctx, appId, "executor", s"executor ${ctx.executorID()}")
+        lease = PluginConfig.start(ctx, appId, "executor", s"executor ${ctx.executorID()}", begun)
       }
     }
 
