@@ -66,6 +66,8 @@ def run(conf):
     s["plugin_init_ms"] = plugin_init_ms(app)
     s["ready_ms"] = ready_ms(app)
     s["own_init_ms"] = own_init_ms(app)
+    # Spark copying the jar from the driver (--jars): part of start-up, none when the jar is in the image.
+    s["jar_fetch_ms"] = mean_gap(app, "Fetching spark://.*sparkotel", "Adding file:.*sparkotel.* to class loader")
     return s
 
 
