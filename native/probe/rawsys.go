@@ -7,9 +7,8 @@ import (
 
 // Raw system calls for the files the probes read every cycle (/proc, /sys, cgroup). They
 // return in microseconds and never wait on anything outside the kernel, so they skip the Go
-// scheduler's syscall bookkeeping: through syscall.Syscall, a read that takes over 20 µs
-// lets sysmon hand our P to another thread, and each cycle then woke (or created) OS
-// threads and kept sysmon polling, which cost more CPU than the reads themselves.
+// scheduler's syscall bookkeeping: through syscall.Syscall, any read over 20 µs lets sysmon
+// hand our P to another thread, which it must wake (or create) for the rest of the cycle.
 // Opening paths uses a NUL-terminated copy kept in the caller's buffer: no allocation.
 
 // cPath returns path NUL-terminated in buf (reused).
