@@ -1,7 +1,9 @@
 /*
  * bridge.c: every JNI entry point of sparkotel. It turns JNI arguments into the plain C
  * contract of sparkotel.h, calls the Go core, and turns failures into
- * io.sparkotel.bridge.NativeException. Nothing here blocks or allocates on the push path.
+ * io.sparkotel.bridge.NativeException. It also holds each slot's latest pushed batch for Go
+ * to take: the push path takes one uncontended lock, does not enter Go, and allocates only
+ * when a batch is larger than any before it.
  */
 #include <jni.h>
 #include <pthread.h>
@@ -26,6 +28,19 @@ typedef struct {
 
 static slot_t slots[SOTEL_MAX_SLOTS];
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The latest batch pushed to each slot, until Go takes it (see sparkotel.h). buf grows to
+ * the largest batch pushed and is freed on detach; seq numbers are never reused. */
+typedef struct {
+	pthread_mutex_t mu;
+	char *buf;
+	size_t cap, len;
+	uint64_t seq;
+} mailbox_t;
+
+static mailbox_t mailboxes[SOTEL_MAX_SLOTS] = {[0 ... SOTEL_MAX_SLOTS - 1] = {.mu = PTHREAD_MUTEX_INITIALIZER}};
+static uint64_t last_seq;   /* atomic */
+static int logs_waiting;    /* atomic */
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
 	JNIEnv *env;
@@ -131,23 +146,75 @@ JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_detach(JNIEnv *env, j
 	memset(&slots[slot], 0, sizeof slots[slot]);
 	pthread_mutex_unlock(&slots_lock);
 	if (ref != NULL) (*env)->DeleteGlobalRef(env, ref);
+	mailbox_t *m = &mailboxes[slot];
+	pthread_mutex_lock(&m->mu);
+	free(m->buf);
+	m->buf = NULL;
+	m->cap = m->len = 0;
+	m->seq = 0;
+	pthread_mutex_unlock(&m->mu);
 	sotel_detach(slot); /* its last batch stops being exported */
 }
 
-/* The hot path: no lock, no JNI lookups. The slot's owner is the only thread pushing to it. */
+/* The hot path: checks the header, copies into the slot's mailbox and returns, without
+ * entering Go. The slot's owner is the only thread pushing to it; the lock is shared only
+ * with Go's take, once per collection. */
 JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_push(JNIEnv *env, jclass cls, jint slot, jint length) {
 	(void)cls;
-	if (slot < 0 || slot >= SOTEL_MAX_SLOTS || slots[slot].address == NULL || length < 0 ||
+	if (slot < 0 || slot >= SOTEL_MAX_SLOTS || slots[slot].address == NULL || length < SOTEL_BATCH_HEADER_BYTES ||
 	    (jlong)length > slots[slot].capacity) {
 		throw_status(env, SOTEL_ERR_ARG, "push", "bad slot or length");
 		return;
 	}
-	int status = sotel_push(slot, slots[slot].address, (size_t)length);
-	if (status < 0) throw_status(env, status, "push", NULL);
+	const char *batch = slots[slot].address;
+	int32_t count;
+	memcpy(&count, batch + 8, sizeof count);
+	if (count < 0 || (int64_t)count > ((int64_t)length - SOTEL_BATCH_HEADER_BYTES) / SOTEL_BATCH_ENTRY_BYTES) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "batch claims %d entries in %d bytes", (int)count, (int)length);
+		throw_status(env, SOTEL_ERR_ARG, "push", detail);
+		return;
+	}
+	size_t n = SOTEL_BATCH_HEADER_BYTES + (size_t)count * SOTEL_BATCH_ENTRY_BYTES;
+	mailbox_t *m = &mailboxes[slot];
+	pthread_mutex_lock(&m->mu);
+	if (m->cap < n) {
+		char *grown = realloc(m->buf, n + n / 2);
+		if (grown == NULL) {
+			pthread_mutex_unlock(&m->mu);
+			throw_status(env, SOTEL_ERR_FULL, "push", "out of memory for the batch");
+			return;
+		}
+		m->buf = grown;
+		m->cap = n + n / 2;
+	}
+	memcpy(m->buf, batch, n);
+	m->len = n;
+	m->seq = __atomic_add_fetch(&last_seq, 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&m->mu);
 }
+
+size_t sotel_take_batch(int slot, void *dst, size_t cap, uint64_t *seq) {
+	if (slot < 0 || slot >= SOTEL_MAX_SLOTS) return 0;
+	mailbox_t *m = &mailboxes[slot];
+	size_t n = 0;
+	pthread_mutex_lock(&m->mu);
+	if (m->len > 0 && m->seq != *seq) {
+		n = m->len;
+		if (n <= cap) {
+			memcpy(dst, m->buf, n);
+			*seq = m->seq;
+		}
+	}
+	pthread_mutex_unlock(&m->mu);
+	return n;
+}
+
+void sotel_logs_queued(void) { __atomic_store_n(&logs_waiting, 1, __ATOMIC_RELEASE); }
 
 JNIEXPORT jstring JNICALL Java_io_sparkotel_bridge_NativeCore_drainLogs(JNIEnv *env, jclass cls) {
 	(void)cls;
+	if (!__atomic_exchange_n(&logs_waiting, 0, __ATOMIC_ACQ_REL)) return NULL; /* the usual case: Go not entered */
 	char *lines = sotel_drain_logs();
 	if (lines == NULL) return NULL;
 	jstring s = (*env)->NewStringUTF(env, lines);

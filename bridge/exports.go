@@ -10,6 +10,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -55,17 +56,45 @@ func sotel_release_series(id C.int) (status C.int) {
 	return statusOf(core.ReleaseSeries(int32(id)), nil, 0)
 }
 
-//export sotel_push
-func sotel_push(slot C.int, addr unsafe.Pointer, n C.size_t) (status C.int) {
-	defer recoverInto(&status, nil, 0)
-	// The slice aliases JVM memory only for this call; core.Push copies before returning.
-	return statusOf(core.Push(int(slot), unsafe.Slice((*byte)(addr), int(n))), nil, 0)
-}
-
 //export sotel_detach
 func sotel_detach(slot C.int) {
 	defer func() { _ = recover() }()
+	taken.mu.Lock() // a take in progress must not hand the core a batch after it is cleared
+	defer taken.mu.Unlock()
 	core.ClearSlot(int(slot))
+}
+
+func init() {
+	core.SetBatchSource(takeBatches)
+	core.SetLogNotify(func() { C.sotel_logs_queued() })
+}
+
+// taken is what takeBatches knows of the shim's mailboxes: the last batch seen of each slot
+// and one buffer to copy into (core.Push copies again, into the slot's own buffer).
+var taken struct {
+	mu  sync.Mutex
+	seq [core.MaxSlots]C.uint64_t
+	buf []byte
+}
+
+// takeBatches hands every batch pushed since the last call to the core: a cgo call per slot
+// from the collecting goroutine, instead of one from a JVM thread per push.
+func takeBatches(push func(slot int, b []byte)) {
+	taken.mu.Lock()
+	defer taken.mu.Unlock()
+	if taken.buf == nil {
+		taken.buf = make([]byte, 4096)
+	}
+	for slot := 0; slot < core.MaxSlots; slot++ {
+		n := int(C.sotel_take_batch(C.int(slot), unsafe.Pointer(&taken.buf[0]), C.size_t(len(taken.buf)), &taken.seq[slot]))
+		if n > len(taken.buf) {
+			taken.buf = make([]byte, n+n/2)
+			n = int(C.sotel_take_batch(C.int(slot), unsafe.Pointer(&taken.buf[0]), C.size_t(len(taken.buf)), &taken.seq[slot]))
+		}
+		if n > 0 && n <= len(taken.buf) {
+			push(slot, taken.buf[:n])
+		}
+	}
 }
 
 // sotel_drain_logs returns the queued log lines, or NULL. The caller owns the string and

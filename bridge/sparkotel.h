@@ -32,4 +32,18 @@
 #define SOTEL_BATCH_ENTRY_BYTES 16
 #define SOTEL_MAX_SLOTS 8         /* concurrent pushers (sampler, sink, ...) per process */
 
+/*
+ * Implemented in C (bridge.c), called by Go. A push only copies the batch into the slot's
+ * mailbox in C: the JVM's threads do not enter the Go runtime once per sample (a C thread
+ * leaving Go keeps the runtime's P until sysmon takes it back, and the hand-off costs a
+ * wake-up and, sometimes, a new runtime thread). Go takes the batches when it collects.
+ *
+ * sotel_take_batch copies slot's latest batch into dst when it is newer than *seq, sets
+ * *seq and returns its length; returns 0 when there is nothing newer, and the needed
+ * length, without copying, when cap is too small.
+ * sotel_logs_queued tells the shim that log lines wait, so drainLogs calls into Go only then.
+ */
+size_t sotel_take_batch(int slot, void *dst, size_t cap, uint64_t *seq);
+void sotel_logs_queued(void);
+
 #endif

@@ -18,15 +18,25 @@ const maxLogLines = 64
 
 var logs logRing
 
+// logNotify, when set, is told that lines wait, so the JVM's drain can skip calling into
+// Go when none do. Set once, before the first Start.
+var logNotify func()
+
+// SetLogNotify installs the notification of queued lines.
+func SetLogNotify(f func()) { logNotify = f }
+
 // Log queues one line; level is DEBUG, INFO or WARN.
 func Log(level, msg string) {
 	logs.mu.Lock()
-	defer logs.mu.Unlock()
 	if len(logs.lines) >= maxLogLines {
 		logs.dropped++
-		return
+	} else {
+		logs.lines = append(logs.lines, level+" "+msg)
 	}
-	logs.lines = append(logs.lines, level+" "+msg)
+	logs.mu.Unlock()
+	if logNotify != nil {
+		logNotify()
+	}
 }
 
 // DrainLogs returns the queued lines ("LEVEL message", newline-separated) and empties the

@@ -49,8 +49,12 @@ func Start(kv map[string]string) (attached bool, err error) {
 		Log("WARN", "sparkotel: "+w)
 	}
 	cfg.Version = Version
-	// A small runtime inside a big JVM. Threads created at load stay; this bounds new ones.
+	// A small runtime inside a big JVM: one P, then hand back the idle threads the runtime
+	// left at load (it started with one P per CPU). Sysmon and the template thread remain.
 	runtime.GOMAXPROCS(cfg.GoMaxProcs)
+	if before, after := trimThreads(cfg.GoMaxProcs + 2); after < before {
+		Log("DEBUG", fmt.Sprintf("sparkotel: Go runtime threads %d -> %d", before, after))
+	}
 	debug.SetMemoryLimit(cfg.GoMemLimit)
 	// The live heap is a few MB and the garbage ~30 KB a cycle: collecting at +50% instead
 	// of +100% keeps ~2 MB less resident for a GC every few dozen cycles.
@@ -129,8 +133,19 @@ func ClearSlot(slot int) {
 // Current returns the running core, or nil.
 func Current() *Runtime { return current.Load() }
 
+// batchSource, when set, hands over the batches pushed outside Go since its last call
+// (the JNI shim keeps them in C; see sparkotel.h). Set once, before the first Start.
+var batchSource func(push func(slot int, b []byte))
+
+// SetBatchSource installs where pushed batches come from besides Push.
+func SetBatchSource(f func(push func(slot int, b []byte))) { batchSource = f }
+
 // EachReading visits the latest value of every live series pushed by the JVM.
 func (rt *Runtime) EachReading(fn func(s *Series, r Reading)) {
+	if batchSource != nil {
+		// The shim checked each batch's header as Push does, so no error can come back.
+		batchSource(func(slot int, b []byte) { _ = rt.batches.push(slot, b) })
+	}
 	rt.batches.each(func(r Reading) {
 		if s := rt.series.lookup(r.Series); s != nil {
 			fn(s, r)

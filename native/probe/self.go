@@ -2,7 +2,6 @@ package probe
 
 import (
 	"runtime/metrics"
-	"runtime/pprof"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
@@ -18,17 +17,17 @@ func newSelfProbe(Env) Probe {
 		{Name: "/memory/classes/heap/objects:bytes"},
 		{Name: "/memory/classes/total:bytes"},
 		{Name: "/sched/goroutines:goroutines"},
+		{Name: "/sched/threads/total:threads"}, // live now, not ever created
 	}}
 }
 
 func (p *selfProbe) Collect(r *Recorder) error {
 	metrics.Read(p.samples)
-	ids := [...]catalog.ID{catalog.SelfMemoryHeap, catalog.SelfMemoryTotal, catalog.SelfGoroutines}
+	ids := [...]catalog.ID{catalog.SelfMemoryHeap, catalog.SelfMemoryTotal, catalog.SelfGoroutines, catalog.SelfThreads}
 	for i, s := range p.samples {
 		if s.Value.Kind() == metrics.KindUint64 {
 			r.Int(ids[i], none, int64(s.Value.Uint64()))
 		}
 	}
-	r.Int(catalog.SelfThreads, none, int64(pprof.Lookup("threadcreate").Count()))
 	return nil
 }
