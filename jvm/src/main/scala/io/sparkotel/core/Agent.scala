@@ -48,11 +48,18 @@ object Agent {
     val asked = System.nanoTime()
     lease.callerMillis = (asked - begunNanos) / 1e6
     pending.incrementAndGet()
-    try AgentThread.submit {
+    try AgentThread.submit(new StartTask(lease, sparkConf, instance, identity, asked, loader))
+    catch { case NonFatal(e) => pending.decrementAndGet(); log.warn(s"sparkotel: $role start failed: $e") }
+    lease
+  }
+
+  /** A named class, not a closure: start runs on Spark's thread (see PluginConfig). */
+  private final class StartTask(lease: Lease, sparkConf: Seq[(String, String)], instance: String,
+                                identity: Seq[(String, String)], asked: Long,
+                                loader: Option[(String => Unit) => Option[CoreBridge]]) extends Runnable {
+    def run(): Unit =
       try safely("start")(AgentWork.begin(lease, sparkConf, instance, identity, asked, loader))
       finally pending.decrementAndGet()
-    } catch { case NonFatal(e) => pending.decrementAndGet(); log.warn(s"sparkotel: $role start failed: $e") }
-    lease
   }
 
   /** The running core, once a start has completed. */
@@ -70,13 +77,15 @@ object Agent {
   /** Runs f; any failure becomes one WARN line naming what failed. */
   def safely[T](what: String)(f: => T): Option[T] =
     try Some(f)
-    catch {
-      case e: LinkageError =>
-        log.warn(s"sparkotel: $what failed, sparkotel stays off: $e"); None
-      case NonFatal(e) =>
-        val why = Option(e.getMessage).getOrElse(e.toString).stripPrefix("sparkotel ")
-        log.warn(s"sparkotel: $what failed, Spark is unaffected: $why"); None
-    }
+    catch { case e @ (NonFatal(_) | _: LinkageError) => failed(what, e); None }
+
+  /** The one WARN line for a failure of ours that Spark goes on without. */
+  def failed(what: String, e: Throwable): Unit = e match {
+    case _: LinkageError => log.warn(s"sparkotel: $what failed, sparkotel stays off: $e")
+    case _ =>
+      val why = (if (e.getMessage == null) e.toString else e.getMessage).stripPrefix("sparkotel ")
+      log.warn(s"sparkotel: $what failed, Spark is unaffected: $why")
+  }
 }
 
 private[sparkotel] object ProcessInfo {

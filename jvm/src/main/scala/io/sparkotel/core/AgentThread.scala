@@ -32,8 +32,8 @@ object AgentThread {
 
   def onThread: Boolean = Thread.currentThread() eq thread
 
-  /** Queues f; a failure in it is logged at DEBUG (callers log their own WARN). */
-  def submit(f: => Unit): Unit = pool.execute(guard(f))
+  /** Queues task; a failure in it is logged at DEBUG (callers log their own WARN). */
+  def submit(task: Runnable): Unit = pool.execute(new Guarded(task))
 
   /** Runs f every periodMillis after the previous run ended: a slow run delays, never bursts. */
   def every(periodMillis: Long, initialDelayMillis: Long)(f: => Unit): ScheduledFuture[_] =
@@ -51,9 +51,11 @@ object AgentThread {
       case _: InterruptedException => Thread.currentThread().interrupt(); false
     }
 
-  private def guard(f: => Unit): Runnable = new Runnable {
+  private def guard(f: => Unit): Runnable = new Guarded(new Runnable { def run(): Unit = f })
+
+  private final class Guarded(task: Runnable) extends Runnable {
     // A throw would silently cancel a periodic schedule: catch here, whatever the task.
-    def run(): Unit = try f catch {
+    def run(): Unit = try task.run() catch {
       case e @ (NonFatal(_) | _: LinkageError) => log.debug(s"sparkotel: background task failed: $e")
     }
   }

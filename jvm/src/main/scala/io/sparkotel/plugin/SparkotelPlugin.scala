@@ -28,12 +28,20 @@ private[plugin] object PluginConfig {
   /** PluginContext.hostname() throws on executors (their RPC env has no server address):
    * then the core uses the OS host name. */
   def hostname(ctx: PluginContext): String =
-    try Option(ctx.hostname()).getOrElse("") catch { case scala.util.control.NonFatal(_) => "" }
+    try { val h = ctx.hostname(); if (h == null) "" else h } catch { case scala.util.control.NonFatal(_) => "" }
+
+  // What follows runs on Spark's thread during the plugin step: plain try/catch and no
+  // closures, since each lambda's first use costs a cold bootstrap there.
+
+  /** Registers the headline gauges; a failure is one WARN line. */
+  def registerHeadline(ctx: PluginContext, role: String): Unit =
+    try ctx.metricRegistry().registerAll(new HeadlineMetrics)
+    catch { case e @ (scala.util.control.NonFatal(_) | _: LinkageError) => Agent.failed(s"$role metrics", e) }
 
   /** Returns at once: the agent loads and starts the core on its own thread. */
   def start(ctx: PluginContext, appId: String, instance: String, role: String, begunNanos: Long): Option[Agent.Lease] =
-    Agent.safely(s"$role init")(Agent.start(ctx.conf().getAll.toSeq, instance, identity(ctx, appId), role,
-      begunNanos = begunNanos))
+    try Some(Agent.start(ctx.conf().getAll.toSeq, instance, identity(ctx, appId), role, begunNanos = begunNanos))
+    catch { case e @ (scala.util.control.NonFatal(_) | _: LinkageError) => Agent.failed(s"$role init", e); None }
 }
 
 /**
@@ -47,7 +55,7 @@ class SparkotelDriverPlugin extends DriverPlugin {
 
   override def registerMetrics(appId: String, ctx: PluginContext): Unit = {
     val begun = System.nanoTime()
-    Agent.safely("driver metrics")(ctx.metricRegistry().registerAll(new HeadlineMetrics))
+    PluginConfig.registerHeadline(ctx, "driver")
     lease = PluginConfig.start(ctx, appId, "driver", "driver", begun)
   }
 
@@ -66,10 +74,9 @@ class SparkotelExecutorPlugin extends ExecutorPlugin {
   override def init(ctx: PluginContext, extraConf: JMap[String, String]): Unit =
     if (ctx.executorID() != "driver") { // local mode: the driver plugin covers this JVM
       val begun = System.nanoTime()
-      Agent.safely("executor metrics")(ctx.metricRegistry().registerAll(new HeadlineMetrics))
-      ctx.conf().getOption("spark.app.id").foreach { appId =>
-        lease = PluginConfig.start(ctx, appId, "executor", s"executor ${ctx.executorID()}", begun)
-      }
+      PluginConfig.registerHeadline(ctx, "executor")
+      val appId = ctx.conf().get("spark.app.id", null)
+      if (appId != null) lease = PluginConfig.start(ctx, appId, "executor", s"executor ${ctx.executorID()}", begun)
     }
 
   override def onTaskStart(): Unit = Agent.safely("task start") {
