@@ -91,6 +91,7 @@ func takeBatches(push func(slot int, b []byte)) {
 			taken.buf = make([]byte, n+n/2)
 			n = int(C.sotel_take_batch(C.int(slot), unsafe.Pointer(&taken.buf[0]), C.size_t(len(taken.buf)), &taken.seq[slot]))
 		}
+		// A batch that grew again between the two calls waits for the next collection.
 		if n > 0 && n <= len(taken.buf) {
 			push(slot, taken.buf[:n])
 		}
