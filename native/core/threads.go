@@ -39,29 +39,35 @@ func LiveThreads() int {
 func trimThreads(keep int) (before, after int) {
 	before = LiveThreads()
 	done := make(chan struct{})
-	go trimFrom(keep, trimRounds, 0, done)
+	go trimFrom(keep, trimRounds, 0, 0, done)
 	<-done
 	return before, LiveThreads()
 }
 
 // trimFrom runs locked to its thread; ended is the live count left when the thread before
-// it ended (0 on the first hop).
-func trimFrom(keep, rounds, ended int, done chan struct{}) {
+// it ended (0 on the first hop), misses how many hops in a row got a thread started for them.
+func trimFrom(keep, rounds, ended, misses int, done chan struct{}) {
 	runtime.LockOSThread()
-	if ended > 0 {
-		dropsBelow(ended) // let the count settle; it does not drop when this is a new thread
+	if ended > 0 && !dropsBelow(ended) {
+		misses++ // no idle thread took this hop: the runtime started one for it
+	} else {
+		misses = 0
 	}
 	if syscall.Gettid() == loadThread {
 		endOthers(keep, rounds)
-	} else if rounds > 0 && LiveThreads() > keep {
-		// The runtime hands the P to an idle thread, which runs the next hop; with none
-		// idle it starts one, and the hop ends that instead, until the rounds run out.
-		go trimFrom(keep, rounds-1, LiveThreads(), done)
+	} else if rounds > 0 && misses < maxMisses && LiveThreads() > keep {
+		// The runtime hands the P to an idle thread, which runs the next hop; with none idle
+		// it starts one, which the hop ends instead. maxMisses bounds those starts: in a
+		// container near its pid limit a failed thread start would abort the process.
+		go trimFrom(keep, rounds-1, LiveThreads(), misses, done)
 		return // locked: this thread ends
 	}
 	runtime.UnlockOSThread()
 	close(done)
 }
+
+// maxMisses is how many threads in a row a trim may have started only to end them.
+const maxMisses = 2
 
 // endOthers runs on the first thread, held by the calling goroutine: a goroutine started
 // now runs on another thread, and ending that one leaves the first as the worker.
