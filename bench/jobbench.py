@@ -45,7 +45,10 @@ def run(conf):
     if "--jars" in conf:
         cmd += ["--jars", conf["--jars"]]
     settings = {"spark.ui.enabled": "false", "spark.executor.memory": "900m", "spark.sql.shuffle.partitions": "8",
-                "spark.executor.extraJavaOptions": f"-Dlog4j2.configurationFile={exec_log4j} {agent_opts}".strip(),
+                # A heap fully committed and touched at start (-Xms = -Xmx): its RSS is then the same
+                # in every configuration, and differences in executor RSS are what was added, not
+                # how far each run's heap happened to grow.
+                "spark.executor.extraJavaOptions": f"-Xms900m -XX:+AlwaysPreTouch -Dlog4j2.configurationFile={exec_log4j} {agent_opts}".strip(),
                 "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={ROOT}/tests/spark/log4j2.properties {agent_opts}".strip()}
     settings.update({k: v for k, v in conf.items() if k.startswith("spark.")})
     for k, v in settings.items():

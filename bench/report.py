@@ -121,7 +121,9 @@ if os.path.exists(jobs_path):
     keys = [(k, label) for k, label in keys if k in jobs["A none"][0]]
     rounds = len(jobs["A none"])
     md += ["## Whole job", "",
-           f"local-cluster with 2 executors (1 core, 900 MB each); {rounds} rounds interleaved A B C D, measured at "
+           f"local-cluster with 2 executors (1 core, 900 MB heap each, committed and touched at start so that the heap's "
+           f"RSS is the same in every configuration and RSS differences are what was added); {rounds} rounds "
+           "interleaved A B C D, measured at "
            f"commit {jobs_rev}; medians, "
            "and in brackets the ratio to A. Executor figures are read from /proc by the harness "
            "(bench/procwatch.py), summed over both executors (RSS and threads: the larger executor).", "",
