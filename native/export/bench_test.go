@@ -22,7 +22,7 @@ func BenchmarkCycle(b *testing.B) {
 	}
 	cfg, _, _ := Parse(map[string]string{"exporter": "none", "interval": "1h"}, probe.Names())
 	cfg.Probes = names
-	p, err := Start(cfg, allPushed{}, func(string, string) {})
+	p, err := Start(cfg, allPushed{}, func(string, string) {}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -22,6 +23,8 @@ type countingExporter struct {
 	failures atomic.Int64
 	dropped  atomic.Int64
 	failing  atomic.Bool
+	settled  func()    // run once, after the first export whatever its outcome; may be nil
+	once     sync.Once
 }
 
 func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMetrics) (err error) {
@@ -31,6 +34,9 @@ func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMe
 		}
 	}()
 	err = e.Exporter.Export(ctx, rm)
+	if e.settled != nil {
+		defer e.once.Do(e.settled)
+	}
 	if err != nil {
 		e.failures.Add(1)
 		e.dropped.Add(int64(countPoints(rm)))

@@ -39,7 +39,9 @@ type Pipeline struct {
 
 // Start builds the pipeline and begins sampling every cfg.Interval on the SDK's goroutine.
 // It never dials: an unreachable collector shows up later as counted export failures.
-func Start(cfg Config, pushed Pushed, log Logger) (*Pipeline, error) {
+// settled (may be nil) runs once on that goroutine when the first export is over, sent or
+// not: by then every start-up path (connection set-up included) has run.
+func Start(cfg Config, pushed Pushed, log Logger, settled func()) (*Pipeline, error) {
 	probes, err := probe.NewSet(probe.Env{ProcRoot: cfg.ProcRoot, SysRoot: cfg.SysRoot, PID: cfg.PID}, cfg.Probes)
 	if err != nil {
 		return nil, err
@@ -53,7 +55,7 @@ func Start(cfg Config, pushed Pushed, log Logger) (*Pipeline, error) {
 		return nil, err
 	}
 	otel.SetErrorHandler(sdkErrors{log})
-	p := &Pipeline{exporter: &countingExporter{Exporter: exp, target: target, log: log}, closer: closer, Target: target}
+	p := &Pipeline{exporter: &countingExporter{Exporter: exp, target: target, log: log, settled: settled}, closer: closer, Target: target}
 	p.snapshot = newSnapshot(cfg, probes, pushed, p.exporter)
 	p.provider = sdkmetric.NewMeterProvider(sdkmetric.WithResource(res), sdkmetric.WithReader(sdkmetric.NewPeriodicReader(p.exporter,
 		sdkmetric.WithInterval(cfg.Interval), sdkmetric.WithTimeout(cfg.Timeout),

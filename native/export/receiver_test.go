@@ -5,6 +5,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,11 +133,15 @@ func TestExportsEveryCatalogueMetricOverOTLP(t *testing.T) {
 	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "k8s.pod.name=exec-3")
 	rcv := startReceiver(t, 0)
 	var logs logSink
-	p, err := Start(testConfig(t, map[string]string{"endpoint": rcv.addr}), allPushed{}, logs.log)
+	var settled atomic.Int32
+	p, err := Start(testConfig(t, map[string]string{"endpoint": rcv.addr}), allPushed{}, logs.log, func() { settled.Add(1) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "an export", func() bool { return len(rcv.requests()) > 0 })
+	waitFor(t, "two exports", func() bool { return len(rcv.requests()) > 1 })
+	if n := settled.Load(); n != 1 {
+		t.Errorf("settled ran %d times over two exports, want once", n)
+	}
 	if err := p.Shutdown(2 * time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +233,7 @@ func TestCollectorDownCountsFailuresAndLogsOnce(t *testing.T) {
 	closed := lis.Addr().String()
 	lis.Close() // nothing listens here now
 	var logs logSink
-	p, err := Start(testConfig(t, map[string]string{"endpoint": closed, "timeout": "300ms"}), allPushed{}, logs.log)
+	p, err := Start(testConfig(t, map[string]string{"endpoint": closed, "timeout": "300ms"}), allPushed{}, logs.log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +257,7 @@ func TestCollectorDownCountsFailuresAndLogsOnce(t *testing.T) {
 func TestShutdownIsBoundedWithAHangingCollector(t *testing.T) {
 	rcv := startReceiver(t, time.Hour) // accepts, never answers
 	var logs logSink
-	p, err := Start(testConfig(t, map[string]string{"endpoint": rcv.addr, "timeout": "30s", "interval": "1h"}), allPushed{}, logs.log)
+	p, err := Start(testConfig(t, map[string]string{"endpoint": rcv.addr, "timeout": "30s", "interval": "1h"}), allPushed{}, logs.log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
