@@ -1,6 +1,6 @@
 """A Spark local[2] job with the sparkotel plugin: a shuffle and a join with a known answer.
 
-Usage: smoke_job.py JAR METRICS_FILE [extra driver java options]
+Usage: smoke_job.py JAR METRICS_FILE [extra java options, for the driver and the executors]
 Exports with the console exporter into METRICS_FILE (JSON lines). Prints RESULT=<n>; the
 caller checks it, the logs and the metrics.
 """
@@ -25,6 +25,9 @@ spark = (
     .config("spark.sql.shuffle.partitions", "4")
     .config("spark.driver.extraJavaOptions",
             f"-Dlog4j2.configurationFile={here}/log4j2.properties {extra}")
+    # Executors' options too, though local[2] has none of its own: Spark refuses any that
+    # contain "-Dspark" there, and our flags must pass that check to be usable on a cluster.
+    .config("spark.executor.extraJavaOptions", extra)
     .getOrCreate()
 )
 a = spark.range(0, 200000).selectExpr("id % 1000 AS k", "id AS v")

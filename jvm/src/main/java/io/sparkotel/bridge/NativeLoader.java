@@ -15,8 +15,11 @@ import java.util.function.Consumer;
  * no-op and Spark runs as if we were not there.
  */
 public final class NativeLoader {
-  /** System property: load this .so instead of the bundled one (own builds, tests). */
-  public static final String PATH_PROPERTY = "sparkotel.native.library";
+  /**
+   * System property: load this .so instead of the bundled one (own builds, tests). Not
+   * "sparkotel.*": Spark refuses executor options containing "-Dspark".
+   */
+  public static final String PATH_PROPERTY = "io.sparkotel.native.library";
   /** System property set process-wide once loaded: which class loader holds the library. */
   static final String LOADED_BY_PROPERTY = "sparkotel.native.loadedBy";
 
