@@ -158,7 +158,12 @@ if os.path.exists(jobs_path):
     md += ["", "Added costs below are medians of the differences to A within each round.", ""]
     add_rss = added("B sparkotel 1s", "steady_rss_mb")
     add_thr = added("B sparkotel 1s", "threads")
-    line = (f"- added executor steady RSS (B−A): {add_rss:+.1f} MB (target ≤ 15: {verdict(add_rss <= 15)}; "
+    # A difference closer to the target than half of A's own spread could fall either side of it
+    # in another run: say so rather than claim a verdict either way.
+    rss_noise = spread("steady_rss_mb") / 2
+    rss_v = (f"within A's noise of ±{rss_noise:.0f} MB, not resolved" if abs(add_rss - 15) <= rss_noise
+             else verdict(add_rss <= 15))
+    line = (f"- added executor steady RSS (B−A): {add_rss:+.1f} MB (target ≤ 15: {rss_v}; "
             f"A alone spans {spread('steady_rss_mb'):.0f} MB across rounds)")
     if "steady_anon_mb" in base:
         add_anon = added("B sparkotel 1s", "steady_anon_mb")
@@ -171,11 +176,19 @@ if os.path.exists(jobs_path):
                  f"(our Java thread and the Go runtime's): {med('B sparkotel 1s', 'own_threads'):.0f}")
     md.append(line)
     cpu_b, cpu_d = added("B sparkotel 1s", "cpu_s"), added("D otel java agent", "cpu_s")
+    cpu_ok = cpu_b <= cpu_d / 10 or cpu_b <= 0
+    cpu_noise = spread("cpu_s") / 2
+    own = med("B sparkotel 1s", "sparkotel_cpu_s") if "sparkotel_cpu_s" in base else None
+    if not cpu_ok and cpu_b - cpu_noise <= cpu_d / 10 and own is not None:
+        # The executor totals cannot tell: judge by what our threads used, read per thread.
+        cpu_v = (f"not resolved by the executor totals (B−A is within A's noise of ±{cpu_noise:.0f} s); "
+                 f"by sparkotel's own threads: {verdict(own <= cpu_d / 10)}")
+    else:
+        cpu_v = verdict(cpu_ok)
     line = (f"- added executor CPU: sparkotel {cpu_b:+.2f} s, Java agent {cpu_d:+.2f} s "
-            f"(target: 10× less than the agent: {verdict(cpu_b <= cpu_d / 10 or cpu_b <= 0)}; A alone spans "
+            f"(target: 10× less than the agent: {cpu_v}; A alone spans "
             f"{spread('cpu_s'):.0f} s across rounds)")
-    if "sparkotel_cpu_s" in base:
-        own = med("B sparkotel 1s", "sparkotel_cpu_s")
+    if own is not None:
         line += (f"; sparkotel's own threads, read per thread from /proc, used {own:.2f} s in B "
                  f"({cpu_d / own if own else float('inf'):.0f}× less than the agent added)")
     md.append(line)
@@ -227,8 +240,10 @@ md += ["## Why, target by target, and what comes next", "",
        "stayed resident although a steady cycle needs far less. Once the first export is over, the core now drops "
        "the resident pages of the library's never-written segments (MADV_DONTNEED: they fault back from the page "
        "cache as the cycle needs them) and returns start-up's garbage to the OS: in one executor exporting every "
-       "1 s over OTLP, 5.6 MB of the library stay resident. Building without gRPC's tracing took 4 MB out of the "
-       "library earlier.",
+       "1 s over OTLP, 5.6 MB of the library stay resident, where 8.4 MB did (the bench's file-backed column went "
+       "from +9.8 to about +6 MB). The anonymous part moves with A's own spread from round to round, so the "
+       "total lands within a few MB of the target either side; the file-backed part is steady. Building without "
+       "gRPC's tracing took 4 MB out of the library earlier.",
        "- **Init on Spark's thread**: our init registers the headline gauges and queues the start, with no closure "
        "(each lambda's first use costs a cold bootstrap); its own time is the \"of which sparkotel's init code\" "
        "column, most of it loading eight small classes of ours. The library is extracted and loaded on the "
