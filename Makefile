@@ -69,7 +69,9 @@ check-jars: $(JARS) ## every jar carries both libraries
 test: dist test-go test-jvm test-spark test-e2e ## every test: Go, Scala (2.12 and 2.13), real Spark, end to end
 	@echo ">> all tests passed"
 
-test-go: ## Go unit tests (host compiler)
+test-go: ## Go unit tests (host compiler), after gofmt and go vet
+	@unformatted=$$(gofmt -l native bridge); if [ -n "$$unformatted" ]; then echo "gofmt -w needed: $$unformatted"; exit 1; fi
+	CGO_ENABLED=1 CGO_CFLAGS="$(JNI_CFLAGS)" go vet -tags $(GO_TAGS) ./...
 	CGO_ENABLED=1 CGO_CFLAGS="$(JNI_CFLAGS)" go test -tags $(GO_TAGS) ./...
 
 test-jvm: $(JARS) | $(SBT_LAUNCH) ## Scala tests for both Scala versions, incl. loading from the built jar

@@ -156,12 +156,17 @@ var batchSource func(push func(slot int, b []byte))
 // SetBatchSource installs where pushed batches come from besides Push.
 func SetBatchSource(f func(push func(slot int, b []byte))) { batchSource = f }
 
-// EachReading visits the latest value of every live series pushed by the JVM.
+// EachReading takes the batches pushed since the last take, then visits the latest value
+// of every live series pushed by the JVM.
 func (rt *Runtime) EachReading(fn func(s *Series, r Reading)) {
 	if batchSource != nil {
 		// The shim checked each batch's header as Push does, so no error can come back.
 		batchSource(func(slot int, b []byte) { _ = rt.batches.push(slot, b) })
 	}
+	rt.eachStored(fn)
+}
+
+func (rt *Runtime) eachStored(fn func(s *Series, r Reading)) {
 	rt.batches.each(func(r Reading) {
 		if s := rt.series.lookup(r.Series); s != nil {
 			fn(s, r)
@@ -169,7 +174,8 @@ func (rt *Runtime) EachReading(fn func(s *Series, r Reading)) {
 	})
 }
 
-// EachPushed implements export.Pushed.
+// EachPushed implements export.Pushed. It takes the new batches: the SDK runs the catalogue's
+// producer first in each collection.
 func (rt *Runtime) EachPushed(fn func(m catalog.ID, attrs attribute.Set, v float64)) {
 	rt.EachReading(func(s *Series, r Reading) {
 		if s.Forwarded == "" {
@@ -178,9 +184,10 @@ func (rt *Runtime) EachPushed(fn func(m catalog.ID, attrs attribute.Set, v float
 	})
 }
 
-// EachForwarded implements export.Pushed.
+// EachForwarded implements export.Pushed. It reads the batches EachPushed took for this
+// collection rather than taking again (eight calls out to C that would find nothing new).
 func (rt *Runtime) EachForwarded(fn func(name, kind string, attrs attribute.Set, v float64, unixNanos int64)) {
-	rt.EachReading(func(s *Series, r Reading) {
+	rt.eachStored(func(s *Series, r Reading) {
 		if s.Forwarded != "" {
 			fn(s.Name, s.Forwarded, s.Set, r.Value, r.UnixNanos)
 		}

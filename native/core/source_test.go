@@ -3,6 +3,10 @@ package core
 import (
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+
+	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
 // TestBatchSourceFeedsCollection checks that batches kept outside Go (the JNI shim's
@@ -38,6 +42,24 @@ func TestBatchSourceFeedsCollection(t *testing.T) {
 	offered = [][]byte{batch(2, id, 11.0)}
 	if vs := values(); len(vs) != 1 || vs[0] != 11 {
 		t.Fatalf("newer batch = %v, want [11]", vs)
+	}
+}
+
+// TestOneTakePerCollection: a collection runs both producers (catalogue, then forwarded);
+// only the first takes batches from the shim.
+func TestOneTakePerCollection(t *testing.T) {
+	takes := 0
+	SetBatchSource(func(func(int, []byte)) { takes++ })
+	defer SetBatchSource(nil)
+	// An hour's interval: the core's own collection must not take in between.
+	if _, err := Start(map[string]string{"exporter": "none", "interval": "1h"}); err != nil {
+		t.Fatal(err)
+	}
+	defer Stop(time.Second)
+	Current().EachPushed(func(catalog.ID, attribute.Set, float64) {})
+	Current().EachForwarded(func(string, string, attribute.Set, float64, int64) {})
+	if takes != 1 {
+		t.Fatalf("one collection took batches %d times, want once", takes)
 	}
 }
 

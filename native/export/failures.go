@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -23,7 +24,7 @@ type countingExporter struct {
 	failures atomic.Int64
 	dropped  atomic.Int64
 	failing  atomic.Bool
-	settled  func()    // run once, after the first export whatever its outcome; may be nil
+	settled  func() // run once, after the first export whatever its outcome; may be nil
 	once     sync.Once
 }
 
@@ -36,6 +37,11 @@ func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMe
 	err = e.Exporter.Export(ctx, rm)
 	if e.settled != nil {
 		defer e.once.Do(e.settled)
+	}
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		// Our own shutdown cancelled it mid-flight: not an outage. The final export that
+		// follows carries the same series' latest values, so nothing is lost either.
+		return err
 	}
 	if err != nil {
 		e.failures.Add(1)

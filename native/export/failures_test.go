@@ -1,0 +1,39 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+)
+
+// stuckExporter fails every export: with ctx's error once ctx ends, else with a refusal.
+type stuckExporter struct{ discard }
+
+func (stuckExporter) Export(ctx context.Context, _ *metricdata.ResourceMetrics) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return errors.New("connection refused")
+}
+
+// TestShutdownCancellationIsNotAnOutage: an export our own shutdown cancels is neither
+// counted nor logged as a failure; a real failure still is, once.
+func TestShutdownCancellationIsNotAnOutage(t *testing.T) {
+	var logs logSink
+	e := &countingExporter{Exporter: stuckExporter{}, target: "collector", log: logs.log}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := e.Export(ctx, &metricdata.ResourceMetrics{}); err == nil {
+		t.Fatal("cancelled export reported success")
+	}
+	if e.failures.Load() != 0 || len(logs.all()) != 0 {
+		t.Fatalf("cancelled export counted (%d failures) or logged: %v", e.failures.Load(), logs.all())
+	}
+	_ = e.Export(context.Background(), &metricdata.ResourceMetrics{})
+	_ = e.Export(context.Background(), &metricdata.ResourceMetrics{})
+	if e.failures.Load() != 2 || len(logs.all()) != 1 {
+		t.Fatalf("refused exports: %d failures counted, %d lines logged; want 2 and 1", e.failures.Load(), len(logs.all()))
+	}
+}
