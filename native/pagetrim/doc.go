@@ -4,9 +4,9 @@
 // Why: loading the library and starting gRPC touch most of its code, its function tables
 // (.gopclntab) and its relocation table once: package initialisers, relocation at load,
 // connection set-up. The kernel maps up to 64 KB around each page fault, so about 8 MB of
-// the file end up in every executor's RSS, while a steady cycle needs one to two. Dropping
-// those mappings once start-up is over leaves the cycle's pages, which fault straight back
-// in from the page cache.
+// the file end up in every executor's RSS. Dropping those mappings once start-up is over
+// leaves what the cycle faults straight back in from the page cache (5.6 MB, exporting over
+// OTLP every second; 1.8 MB with no exporter).
 //
 // Only segments the ELF file says are never written are dropped: loadable, without the
 // write flag, outside the RELRO range, and only when the object has no text relocations.
