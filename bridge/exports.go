@@ -70,7 +70,8 @@ func init() {
 }
 
 // taken is what takeBatches knows of the shim's mailboxes: the last batch seen of each slot
-// and one buffer to copy into (core.Push copies again, into the slot's own buffer).
+// and one buffer to copy into (the core copies each batch again, into the slot's own
+// buffer, so this one is reused at once).
 var taken struct {
 	mu  sync.Mutex
 	seq [core.MaxSlots]C.uint64_t

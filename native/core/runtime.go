@@ -130,7 +130,9 @@ func ReleaseSeries(id int32) error {
 	return rt.series.release(id)
 }
 
-// Push stores b as slot's latest batch. It copies b and returns; it never does I/O.
+// Push stores b as slot's latest batch. It copies b and returns; it never does I/O. The
+// library's batches arrive through the batch source instead (the JNI shim's mailboxes),
+// into the same store; Push is how Go tests and BenchmarkPush reach it.
 func Push(slot int, b []byte) error {
 	rt, err := running()
 	if err != nil {
