@@ -76,6 +76,16 @@ if "jvm.full_sample" in jvm:
     ns, n = jvm["jvm.full_sample"]
     md.append(f"| JVM: one full sample ({n} readings, incl. JNI push) ≤ 100 µs CPU | {us(ns)} µs | {verdict(ns <= 100_000)} |")
 cycles = {k[len("cycle."):]: v for k, v in jvm.items() if k.startswith("cycle.")}
+
+
+def cycle_label(key):
+    """CycleBench's labels: the interval, "_sent_each" when each sample is sent at once."""
+    interval, _, each = key.partition("_sent_each")
+    if _:
+        return f"every {interval}, each sample sent at once"
+    return f"every {interval}" + (", sent a second at a time (the default)" if interval.endswith("ms") else "")
+
+
 cycles_jvm = {k[len("cycle_jvm."):]: v for k, v in jvm.items() if k.startswith("cycle_jvm.")}
 own_threads = jvm.get("threads.sparkotel", (0, 0))[0]
 for k in list(jvm):
@@ -86,7 +96,7 @@ for interval, (ns, n) in cycles.items():
     if interval in cycles_jvm:
         j = cycles_jvm[interval][0]
         split = f" (JVM sample {us(j)}, Go {us(ns - j)})"
-    md.append(f"| Live JVM, every {interval}: the whole cycle (JVM sample, Go probes, collection, OTLP export to the "
+    md.append(f"| Live JVM, {cycle_label(interval)}: the whole cycle (JVM sample, Go probes, collection, OTLP export to the "
               f"collector, both runtimes' wake-ups), CPU of sparkotel's threads per cycle, against the 200 µs of "
               f"the two targets above | {us(ns)} µs{split} | {verdict(ns <= 200_000)} |")
 md.append("")
@@ -95,7 +105,7 @@ if cycles:
            "cycle costs in real use (bench/…/CycleBench.scala: a local SparkContext's JVM, the CPU of the "
            f"{own_threads:.0f} threads named \"sparkotel\" in /proc/self/task — our Java thread and the Go "
            "runtime's, which inherit its name — over "
-           f"{', '.join(f'{n} cycles at {i}' for i, (_, n) in cycles.items())}): caches are cold after "
+           f"{', '.join(f'{n} cycles {cycle_label(i)}' for i, (_, n) in cycles.items())}): caches are cold after "
            "the pause between cycles, and Go's scheduler and sysmon wake up for each one.", ""]
 
 jobs_path = os.path.join(bench_dir, "jobs.json")

@@ -21,7 +21,8 @@ type Config struct {
 	Compression string            // "" | gzip | none
 	Timeout     time.Duration     // per export, retries included
 	Temporality string            // "" (env or cumulative) | cumulative | delta
-	Interval    time.Duration     // sampling and export period
+	Interval    time.Duration     // sampling period
+	ExportEvery time.Duration     // export period: a multiple of Interval, whose samples it carries
 	Probes      []string          // nil = all
 	ConsolePath string            // console exporter output; "" = stdout
 	ProcRoot    string
@@ -44,6 +45,7 @@ var keyHelp = map[string]string{
 	"timeout":         "a duration such as 5s or 500ms (100ms to 60s)",
 	"temporality":     "cumulative or delta",
 	"interval":        "a duration such as 1s or 250ms (100ms to 1h)",
+	"export.interval": "a duration from the interval to 1h, such as 5s",
 	"probes":          "a comma-separated list of probe names",
 	"console.path":    "a file path",
 	"proc.root":       "a directory",
@@ -127,6 +129,7 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 			} else {
 				cfg.Interval = d
 			}
+		case "export.interval": // checked against the interval below, once both are known
 		case "probes":
 			names, unknown := splitKnown(v, probeNames)
 			if unknown != "" {
@@ -162,6 +165,16 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 			}
 		}
 	}
+	cfg.ExportEvery = exportEvery(cfg.Interval)
+	if v, ok := kv["export.interval"]; ok {
+		if d, ok := parseDuration(v, 100*time.Millisecond, time.Hour); !ok {
+			bad("export.interval", v, "not a duration in range")
+		} else if d < cfg.Interval {
+			bad("export.interval", v, fmt.Sprintf("shorter than %sinterval (%v)", prefix, cfg.Interval))
+		} else {
+			cfg.ExportEvery = d
+		}
+	}
 	if len(problems) == 0 {
 		return cfg, nil, nil
 	}
@@ -173,6 +186,12 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 	}
 	return Config{}, nil, fmt.Errorf("%s", strings.Join(problems, "; "))
 }
+
+// exportEvery is export.interval's default: every sample is sent at once down to 1 s; a
+// shorter interval sends its samples a second at a time, several points per series in one
+// request. That keeps at most about a second of samples in memory, so an executor killed
+// by the kernel (exit 137) loses what it has not sent: the last second, as at 1 s sampling.
+func exportEvery(interval time.Duration) time.Duration { return max(interval, time.Second) }
 
 // choose sets *dst to v when v is one of accepted, else reports the key.
 func choose(dst *string, k, v string, bad func(key, value, why string), accepted ...string) {

@@ -40,13 +40,14 @@ func TestParseDefaultsAndEnv(t *testing.T) {
 
 func TestParseErrorsNameKeyAndAcceptedValues(t *testing.T) {
 	cases := map[string][]string{
-		"interval=50ms":     {`interval="50ms"`, "100ms to 1h"},
-		"interval=1.5s":     {`interval="1.5s"`, "250ms"},
-		"exporter=kafka":    {`exporter="kafka"`, "otlp, console or none"},
-		"probes=cgroup,gpu": {`unknown probe "gpu"`, "process, cgroup"},
-		"intervall=1s":      {"intervall: unknown key", "interval"},
-		"headers=novalue":   {`headers="novalue"`, "key=value"},
-		"go.maxprocs=0":     {`go.maxprocs="0"`, "1 to 64"},
+		"interval=50ms":         {`interval="50ms"`, "100ms to 1h"},
+		"interval=1.5s":         {`interval="1.5s"`, "250ms"},
+		"exporter=kafka":        {`exporter="kafka"`, "otlp, console or none"},
+		"probes=cgroup,gpu":     {`unknown probe "gpu"`, "process, cgroup"},
+		"intervall=1s":          {"intervall: unknown key", "interval"},
+		"headers=novalue":       {`headers="novalue"`, "key=value"},
+		"go.maxprocs=0":         {`go.maxprocs="0"`, "1 to 64"},
+		"export.interval=500ms": {`export.interval="500ms"`, "shorter than interval (1s)", "from the interval to 1h"},
 	}
 	for in, wants := range cases {
 		k, v, _ := strings.Cut(in, "=")
@@ -60,5 +61,35 @@ func TestParseErrorsNameKeyAndAcceptedValues(t *testing.T) {
 				t.Errorf("%s: error %q lacks %q", in, err, w)
 			}
 		}
+	}
+}
+
+// TestExportIntervalDefaultsAndBounds: samples go out at once down to 1 s; shorter intervals
+// are sent a second at a time unless export.interval says otherwise, never more often than
+// they are sampled.
+func TestExportIntervalDefaultsAndBounds(t *testing.T) {
+	for _, c := range []struct {
+		kv   map[string]string
+		want time.Duration
+	}{
+		{nil, time.Second},
+		{map[string]string{"interval": "250ms"}, time.Second},
+		{map[string]string{"interval": "5s"}, 5 * time.Second},
+		{map[string]string{"interval": "100ms", "export.interval": "200ms"}, 200 * time.Millisecond},
+		{map[string]string{"interval": "1s", "export.interval": "1m"}, time.Minute},
+		{map[string]string{"interval": "1s", "export.interval": "1s"}, time.Second},
+	} {
+		cfg, warns, err := Parse(c.kv, probeNames)
+		if err != nil || warns != nil || cfg.ExportEvery != c.want {
+			t.Errorf("%v: export every %v (err=%v warns=%v), want %v", c.kv, cfg.ExportEvery, err, warns, c.want)
+		}
+	}
+	_, _, err := Parse(map[string]string{"interval": "2s", "export.interval": "1s", "config.prefix": "spark.x."}, probeNames)
+	if err == nil || !strings.Contains(err.Error(), `spark.x.export.interval="1s": shorter than spark.x.interval (2s)`) {
+		t.Errorf("export.interval below the interval: %v", err)
+	}
+	cfg, warns, err := Parse(map[string]string{"interval": "500ms", "export.interval": "2h", "config.lenient": "true"}, probeNames)
+	if err != nil || len(warns) != 1 || cfg.ExportEvery != time.Second {
+		t.Errorf("lenient: export every %v, warns=%v err=%v; want the 1s default and one warning", cfg.ExportEvery, warns, err)
 	}
 }

@@ -48,7 +48,7 @@ func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMe
 		e.dropped.Add(int64(countPoints(rm)))
 		if !e.failing.Swap(true) {
 			e.log("WARN", fmt.Sprintf("sparkotel: cannot export metrics to %s: %v. The Spark job is unaffected;"+
-				" sparkotel keeps retrying every interval and counts lost exports in sparkotel.export.failures", e.target, err))
+				" sparkotel keeps trying at every export and counts lost exports in sparkotel.export.failures", e.target, err))
 		}
 		return err
 	}

@@ -37,7 +37,8 @@ type Pipeline struct {
 	Target   string
 }
 
-// Start builds the pipeline and begins sampling every cfg.Interval on the SDK's goroutine.
+// Start builds the pipeline and begins sampling every cfg.Interval on the SDK's goroutine,
+// sending every cfg.ExportEvery (see batching).
 // It never dials: an unreachable collector shows up later as counted export failures.
 // settled (may be nil) runs once on that goroutine when the first export is over, sent or
 // not: by then every start-up path (connection set-up included) has run.
@@ -57,7 +58,11 @@ func Start(cfg Config, pushed Pushed, log Logger, settled func()) (*Pipeline, er
 	otel.SetErrorHandler(sdkErrors{log})
 	p := &Pipeline{exporter: &countingExporter{Exporter: exp, target: target, log: log, settled: settled}, closer: closer, Target: target}
 	p.snapshot = newSnapshot(cfg, probes, pushed, p.exporter)
-	p.provider = sdkmetric.NewMeterProvider(sdkmetric.WithResource(res), sdkmetric.WithReader(sdkmetric.NewPeriodicReader(p.exporter,
+	var exporter sdkmetric.Exporter = p.exporter
+	if cfg.ExportEvery > cfg.Interval {
+		exporter = newBatching(p.exporter, cfg.Interval, cfg.ExportEvery)
+	}
+	p.provider = sdkmetric.NewMeterProvider(sdkmetric.WithResource(res), sdkmetric.WithReader(sdkmetric.NewPeriodicReader(exporter,
 		sdkmetric.WithInterval(cfg.Interval), sdkmetric.WithTimeout(cfg.Timeout),
 		sdkmetric.WithProducer(guarded{p: p.snapshot, log: log, mu: &sync.Mutex{}}),
 		sdkmetric.WithProducer(guarded{p: newForwarded(pushed, cfg.Version), log: log, mu: &sync.Mutex{}}))))

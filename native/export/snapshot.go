@@ -38,8 +38,11 @@ func newSnapshot(cfg Config, probes *probe.Set, pushed Pushed, counts *countingE
 	now := time.Now()
 	return &snapshot{probes: probes, pushed: pushed, counts: counts, start: now, last: now,
 		delta: cfg.Temporality == "delta", prev: map[seriesKey]float64{},
-		scope: instrumentation.Scope{Name: "github.com/sparkotel/sparkotel", Version: cfg.Version}}
+		scope: instrumentation.Scope{Name: catalogueScope, Version: cfg.Version}}
 }
+
+// catalogueScope names the instrumentation scope of the catalogue's metrics.
+const catalogueScope = "github.com/sparkotel/sparkotel"
 
 // points gathers one interval's values per catalogue metric.
 type pointSet struct {

@@ -88,6 +88,9 @@ for ex, p in sorted(by_exec.items()):
     med = statistics.median(deltas) if deltas else 0
     check(f"{ex}: samples every {INTERVAL_MS} ms", 0.7 * INTERVAL_MS <= med <= 1.5 * INTERVAL_MS and len(times) >= 10,
           f"median {med:.0f} ms over {len(times)} samples")
+    per_request = len(times) / max(p.requests, 1)
+    check(f"{ex}: {INTERVAL_MS} ms samples sent a second at a time (export.interval's default)",
+          3 <= per_request <= 1000 / INTERVAL_MS + 1, f"{len(times)} samples in {p.requests} requests")
     check(f"{ex}: the sink forwarded Spark's own metrics", any(n.startswith("spark.") for n in p.names()),
           sorted(n for n in p.names() if n.startswith("spark"))[:5])
 for ex in ("0", "1"):

@@ -16,6 +16,7 @@ class Process:
     """Everything received from one JVM (one resource)."""
     resource: dict
     points: list = field(default_factory=list)
+    requests: int = 0  # export requests (lines) that carried this JVM's points
 
     def names(self):
         return {p.metric for p in self.points}
@@ -52,6 +53,7 @@ def read(path):
             for rm in json.loads(line).get("resourceMetrics", []):
                 res = _attrs(rm.get("resource", {}).get("attributes"))
                 proc = procs.setdefault(res.get("spark.executor.id", "?") + "@" + res.get("process.pid", ""), Process(res))
+                proc.requests += 1
                 for sm in rm.get("scopeMetrics", []):
                     for m in sm.get("metrics", []):
                         data = m.get("gauge") or m.get("sum") or {}

@@ -17,8 +17,9 @@ import io.sparkotel.core.Agent
  * with caches gone cold). They are told apart by name in /proc/self/task: the "sparkotel"
  * Java thread loads the library, so the Go runtime's threads inherit its name. A local
  * SparkContext gives the real SparkEnv; SPARKOTEL_BENCH_ENDPOINT (set by `make bench`)
- * names a real collector, else nothing is exported. Prints "BENCH cycle.<interval> <ns per
- * cycle> <cycles>", the Java thread's share as cycle_jvm.<interval>, and "BENCH
+ * names a real collector, else nothing is exported. Prints "BENCH cycle.<label> <ns per
+ * cycle> <cycles>" (the label is the interval, "_sent_each" when every sample is sent at
+ * once), the Java thread's share as cycle_jvm.<label>, and "BENCH
  * threads.sparkotel <threads> 0".
  */
 object CycleBench {
@@ -45,9 +46,13 @@ object CycleBench {
     val sc = new SparkContext(new SparkConf().setMaster("local[2]").setAppName("sparkotel-cycle-bench")
       .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"))
     try {
-      for ((interval, millis, seconds) <- Seq(("1s", 1000L, 60L), ("100ms", 100L, 20L))) {
+      // 100 ms twice: sent a second at a time (the default) and sent at every sample, to show
+      // what batching the sends saves.
+      for ((label, interval, sendEvery, millis, seconds) <- Seq(("1s", "1s", "1s", 1000L, 60L),
+          ("100ms", "100ms", "1s", 100L, 20L), ("100ms_sent_each", "100ms", "100ms", 100L, 20L))) {
         val exporting = endpoint.map(e => Seq("endpoint" -> e)).getOrElse(Seq("exporter" -> "none"))
-        val conf = (Seq("interval" -> interval) ++ exporting).map { case (k, v) => s"spark.metrics.conf.*.sink.otel.$k" -> v }
+        val conf = (Seq("interval" -> interval, "export.interval" -> sendEvery) ++ exporting)
+          .map { case (k, v) => s"spark.metrics.conf.*.sink.otel.$k" -> v }
         val lease = Agent.start(conf, "driver", Seq("spark.app.id" -> sc.applicationId), "bench")
         Thread.sleep(3000) // loaded, started, first exports done
         val (c0, _) = ours()
@@ -57,8 +62,8 @@ object CycleBench {
         val j1 = javaThreadCpu()
         lease.release()
         val cycles = seconds * 1000 / millis
-        println(f"BENCH cycle.$interval ${(c1 - c0) / cycles}%.0f $cycles")
-        println(f"BENCH cycle_jvm.$interval ${(j1 - j0).toDouble / cycles}%.0f $cycles")
+        println(f"BENCH cycle.$label ${(c1 - c0) / cycles}%.0f $cycles")
+        println(f"BENCH cycle_jvm.$label ${(j1 - j0).toDouble / cycles}%.0f $cycles")
         println(s"BENCH threads.sparkotel $threads 0")
       }
       println(s"BENCH-NOTE cycle export: ${endpoint.getOrElse("none")}")

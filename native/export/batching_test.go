@@ -1,0 +1,119 @@
+package export
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/instrumentation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
+	"github.com/sparkotel/sparkotel/native/catalog"
+)
+
+// collections counts the collections that took the JVM's readings.
+type collections struct {
+	allPushed
+	n *atomic.Int64
+}
+
+func (c collections) EachPushed(fn func(catalog.ID, attribute.Set, float64)) {
+	c.n.Add(1)
+	c.allPushed.EachPushed(fn)
+}
+
+// TestBatchingSendsEverySampleOverOTLP: sampling at 100 ms and exporting every 500 ms, the
+// first export goes out at once, later ones carry several points per series with their own
+// times, forwarded Spark metrics are sent once per export, and every collection's point
+// reaches the receiver, the final one included.
+func TestBatchingSendsEverySampleOverOTLP(t *testing.T) {
+	rcv := startReceiver(t, 0)
+	var n atomic.Int64
+	p, err := Start(testConfig(t, map[string]string{"endpoint": rcv.addr, "export.interval": "500ms"}),
+		collections{n: &n}, (&logSink{}).log, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "three exports", func() bool { return len(rcv.requests()) >= 3 })
+	if err := p.Shutdown(2 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	const series = "jvm.memory.used"
+	var total int
+	for i, req := range rcv.requests() {
+		got := map[string][]uint64{} // metric name -> point times
+		for _, sm := range req.ResourceMetrics[0].ScopeMetrics {
+			for _, m := range sm.Metrics {
+				for _, dp := range m.GetGauge().GetDataPoints() {
+					got[m.Name] = append(got[m.Name], dp.TimeUnixNano)
+				}
+				for _, dp := range m.GetSum().GetDataPoints() {
+					got[m.Name] = append(got[m.Name], dp.TimeUnixNano)
+				}
+			}
+		}
+		times := got[series]
+		total += len(times)
+		if i == 0 && len(times) != 1 {
+			t.Errorf("the first export carries %d points of %s, want 1: it goes out at once", len(times), series)
+		}
+		if i == 1 && (len(times) < 3 || len(times) > 7) {
+			t.Errorf("export 1 carries %d points of %s, want about 5 (500ms of 100ms samples)", len(times), series)
+		}
+		for j := 1; j < len(times); j++ {
+			if gap := time.Duration(times[j] - times[j-1]); gap < 50*time.Millisecond {
+				t.Errorf("export %d: points of %s %v apart, want one per 100ms sample", i, series, gap)
+			}
+		}
+		if f := len(got["spark.executor.succeeded_tasks"]); f != 1 {
+			t.Errorf("export %d carries %d points of a forwarded metric, want its latest only", i, f)
+		}
+	}
+	if want := int(n.Load()); total != want {
+		t.Errorf("%d points of %s received over %d collections: every sample must be sent once", total, series, want)
+	}
+}
+
+// recorder keeps what it is asked to export.
+type recorder struct {
+	sdkmetric.Exporter
+	sent []int // points per send
+}
+
+func (r *recorder) Export(_ context.Context, rm *metricdata.ResourceMetrics) error {
+	r.sent = append(r.sent, countPoints(rm))
+	return nil
+}
+func (r *recorder) Shutdown(context.Context) error { return nil }
+
+func gaugeCollection(points int) *metricdata.ResourceMetrics {
+	dps := make([]metricdata.DataPoint[int64], points)
+	return &metricdata.ResourceMetrics{ScopeMetrics: []metricdata.ScopeMetrics{{
+		Scope:   instrumentation.Scope{Name: catalogueScope},
+		Metrics: []metricdata.Metrics{{Name: "m", Data: metricdata.Gauge[int64]{DataPoints: dps}}},
+	}}}
+}
+
+// TestBatchingBoundsWhatWaits: a JVM with many series sends before the export interval
+// rather than hold more than maxPendingPoints, and shutdown sends what waits.
+func TestBatchingBoundsWhatWaits(t *testing.T) {
+	rec := &recorder{}
+	clock := time.Unix(0, 0)
+	b := newBatching(rec, time.Second, time.Minute)
+	b.now = func() time.Time { return clock }
+	per := maxPendingPoints / 4
+	for i := 0; i < 6; i++ {
+		clock = clock.Add(time.Second)
+		_ = b.Export(context.Background(), gaugeCollection(per))
+	}
+	// The 1st goes at once, 3 wait, the 5th reaches the bound: 4 go together; the 6th waits.
+	if len(rec.sent) != 2 || rec.sent[0] != per || rec.sent[1] != 4*per {
+		t.Fatalf("sends = %v, want [%d %d]", rec.sent, per, 4*per)
+	}
+	if err := b.Shutdown(context.Background()); err != nil || len(rec.sent) != 3 || rec.sent[2] != per {
+		t.Fatalf("shutdown: err=%v sends=%v, want the waiting %d points sent", err, rec.sent, per)
+	}
+}
