@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -74,13 +75,17 @@ func (b *batching) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// send hands what is kept to the exporter, sent or not: a failed send is counted there and
-// its points are not retried (the exporter already retried within the timeout).
+// send hands what is kept to the exporter. A failed send is counted there and its points
+// are not retried (the exporter already retried within the timeout). A send our own
+// shutdown cancelled is not a failure: its points stay for the final send.
 func (b *batching) send(ctx context.Context) error {
 	if len(b.pending.ScopeMetrics) == 0 {
 		return nil
 	}
 	err := b.Exporter.Export(ctx, &b.pending)
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return err
+	}
 	b.pending = metricdata.ResourceMetrics{}
 	b.points = 0
 	return err

@@ -77,17 +77,21 @@ func TestBatchingSendsEverySampleOverOTLP(t *testing.T) {
 	}
 }
 
-// recorder keeps what it is asked to export.
+// recorder keeps what it exports, and fails as a cancelled send does when its context is.
 type recorder struct {
 	sdkmetric.Exporter
 	sent []int // points per send
 }
 
-func (r *recorder) Export(_ context.Context, rm *metricdata.ResourceMetrics) error {
+func (r *recorder) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	r.sent = append(r.sent, countPoints(rm))
 	return nil
 }
-func (r *recorder) Shutdown(context.Context) error { return nil }
+func (r *recorder) Shutdown(context.Context) error   { return nil }
+func (r *recorder) ForceFlush(context.Context) error { return nil }
 
 func gaugeCollection(points int) *metricdata.ResourceMetrics {
 	dps := make([]metricdata.DataPoint[int64], points)
@@ -115,5 +119,23 @@ func TestBatchingBoundsWhatWaits(t *testing.T) {
 	}
 	if err := b.Shutdown(context.Background()); err != nil || len(rec.sent) != 3 || rec.sent[2] != per {
 		t.Fatalf("shutdown: err=%v sends=%v, want the waiting %d points sent", err, rec.sent, per)
+	}
+}
+
+// TestBatchingKeepsWhatShutdownCancelled: the reader cancels a send in flight when it shuts
+// down; those points go out with the final send rather than being lost uncounted.
+func TestBatchingKeepsWhatShutdownCancelled(t *testing.T) {
+	rec := &recorder{}
+	b := newBatching(rec, time.Second, time.Minute)
+	_ = b.Export(context.Background(), gaugeCollection(3)) // the first goes at once
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = b.Export(context.Background(), gaugeCollection(2))
+	if err := b.ForceFlush(cancelled); err == nil {
+		t.Fatal("a cancelled send reported success")
+	}
+	_ = b.Export(context.Background(), gaugeCollection(1))
+	if err := b.Shutdown(context.Background()); err != nil || len(rec.sent) != 2 || rec.sent[1] != 3 {
+		t.Fatalf("err=%v sends=%v, want [3 3]: the cancelled send's 2 points and the final 1", err, rec.sent)
 	}
 }
