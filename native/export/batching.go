@@ -56,21 +56,16 @@ func (b *batching) Export(ctx context.Context, rm *metricdata.ResourceMetrics) e
 
 // ForceFlush and Shutdown send what is kept first: the final collection is part of it.
 func (b *batching) ForceFlush(ctx context.Context) error {
-	b.mu.Lock()
-	err := b.send(ctx)
-	b.mu.Unlock()
-	if ferr := b.Exporter.ForceFlush(ctx); err == nil {
-		err = ferr
-	}
-	return err
+	return b.sendThen(ctx, b.Exporter.ForceFlush)
 }
+func (b *batching) Shutdown(ctx context.Context) error { return b.sendThen(ctx, b.Exporter.Shutdown) }
 
-func (b *batching) Shutdown(ctx context.Context) error {
+func (b *batching) sendThen(ctx context.Context, next func(context.Context) error) error {
 	b.mu.Lock()
 	err := b.send(ctx)
 	b.mu.Unlock()
-	if serr := b.Exporter.Shutdown(ctx); err == nil {
-		err = serr
+	if nerr := next(ctx); err == nil {
+		err = nerr
 	}
 	return err
 }
@@ -113,14 +108,21 @@ func (b *batching) keep(rm *metricdata.ResourceMetrics) {
 }
 
 // appendPoints adds each metric's points to the same metric in kept (by name; a metric
-// first seen now is added whole).
+// first seen now is added whole). Each collection lists the metrics in catalogue order, so
+// the next one in kept is tried first: no search per metric on every collection.
 func appendPoints(kept, more []metricdata.Metrics) []metricdata.Metrics {
+	next := 0
 	for _, m := range more {
-		i := slices.IndexFunc(kept, func(k metricdata.Metrics) bool { return k.Name == m.Name })
+		i := next
+		if i >= len(kept) || kept[i].Name != m.Name {
+			i = slices.IndexFunc(kept, func(k metricdata.Metrics) bool { return k.Name == m.Name })
+		}
 		if i < 0 {
 			kept = append(kept, m)
+			next = len(kept)
 			continue
 		}
+		next = i + 1
 		switch d := kept[i].Data.(type) {
 		case metricdata.Gauge[int64]:
 			d.DataPoints = appendData(d.DataPoints, m.Data)

@@ -139,3 +139,27 @@ func TestBatchingKeepsWhatShutdownCancelled(t *testing.T) {
 		t.Fatalf("err=%v sends=%v, want [3 3]: the cancelled send's 2 points and the final 1", err, rec.sent)
 	}
 }
+
+// TestAppendPointsMatchesByName: a metric that is absent from one collection or first seen
+// in a later one (a stage's series appear when it runs) neither loses nor misfiles points.
+func TestAppendPointsMatchesByName(t *testing.T) {
+	gauge := func(name string, n int) metricdata.Metrics {
+		return metricdata.Metrics{Name: name, Data: metricdata.Gauge[int64]{DataPoints: make([]metricdata.DataPoint[int64], n)}}
+	}
+	kept := []metricdata.Metrics{gauge("a", 1), gauge("b", 1), gauge("c", 1)}
+	kept = appendPoints(kept, []metricdata.Metrics{gauge("a", 1), gauge("x", 2), gauge("c", 3)})
+	kept = appendPoints(kept, []metricdata.Metrics{gauge("c", 1), gauge("b", 1)})
+	got := map[string]int{}
+	for _, m := range kept {
+		got[m.Name] = len(m.Data.(metricdata.Gauge[int64]).DataPoints)
+	}
+	want := map[string]int{"a": 2, "b": 2, "c": 5, "x": 2}
+	if len(kept) != 4 || len(got) != 4 {
+		t.Fatalf("kept %d metrics %v, want a, b, c, x once each", len(kept), got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %d points, want %d", k, got[k], v)
+		}
+	}
+}
