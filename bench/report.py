@@ -285,8 +285,8 @@ md += ["## Why, target by target, and what comes next", "",
        "cycle) splits it: Go code 37% (protobuf marshalling and the OTLP transform, the garbage they make, the "
        "probes), the kernel 35% (mostly context switches: sysmon polls every 20 µs while the P is busy, plus the "
        "/proc reads and the socket), the JVM sample 21% (interpreted for minutes at one sample a second; that "
-       "path uses arrays, while loops and prebuilt series specs), glibc's mallinfo 4%. Most of the Go side was the "
-       "send, paid once per sample, so sampling and sending are now separate (`export.interval`): below 1 s, samples "
+       "path uses arrays, while loops and prebuilt series specs), glibc's mallinfo 4%. A large part of the Go side was "
+       "the send, paid once per sample, so sampling and sending are now separate (`export.interval`): below 1 s, samples "
        "wait and go out once a second, several points per series in one request." + batching_line(),
        "- **C (100 ms)**: the \"of which sparkotel's threads\" column is what our threads really cost, read from "
        "/proc per thread; compare it with C's added executor CPU. The driver's core and the collector receiving "

@@ -22,7 +22,7 @@ type Config struct {
 	Timeout     time.Duration     // per export, retries included
 	Temporality string            // "" (env or cumulative) | cumulative | delta
 	Interval    time.Duration     // sampling period
-	ExportEvery time.Duration     // export period: a multiple of Interval, whose samples it carries
+	ExportEvery time.Duration     // export period, at least Interval: each export carries the samples since the last
 	Probes      []string          // nil = all
 	ConsolePath string            // console exporter output; "" = stdout
 	ProcRoot    string
