@@ -24,7 +24,8 @@ class FakeBridge extends CoreBridge {
     specs.size - 1
   }
   def releaseSeries(id: Int): Unit = released += specs(id)
-  def attach(buffer: ByteBuffer): Int = { val slot = buffers.size; buffers(slot) = buffer; slot }
+  private var slots = 0
+  def attach(buffer: ByteBuffer): Int = { slots += 1; buffers(slots) = buffer; slots } // distinct from every live slot, as the shim's are
   def detach(slot: Int): Unit = buffers.remove(slot)
   def push(slot: Int, length: Int): Unit = {
     if (failPush) throw new io.sparkotel.bridge.NativeException("push failed")

@@ -31,6 +31,33 @@ object SampleBench {
     runs(2)
   }
 
+  /**
+   * One sample a second, as in a live JVM, before the hot loops below compile the code: each
+   * part runs interpreted (too rarely for the JIT) on caches the rest of the JVM has used
+   * since. The first samples (class loading, first calls) are left out. Prints "BENCH
+   * cold.<part> <ns per sample> <samples>".
+   */
+  private def cold(ids: SeriesIds, out: BatchWriter): Unit = {
+    val parts = Array[(String, () => Unit)](
+      "mxbeans" -> { val r = new JvmReading; () => r.read(ids, out) },
+      "spark_memory" -> { val r = new SparkMemoryReading; () => r.read(ids, out) },
+      "stages" -> { val r = new TaskReading; () => r.read(ids, out) },
+      "push_jni" -> (() => out.push()))
+    val (skip, samples) = (3, 25)
+    val spent = new Array[Long](parts.length)
+    for (k <- 0 until skip + samples) {
+      Thread.sleep(1000)
+      out.begin(0)
+      for (i <- parts.indices) {
+        val t0 = threads.getCurrentThreadCpuTime
+        parts(i)._2()
+        if (k >= skip) spent(i) += threads.getCurrentThreadCpuTime - t0
+      }
+    }
+    for (i <- parts.indices) println(f"BENCH cold.${parts(i)._1} ${spent(i).toDouble / samples}%.0f $samples")
+    println(f"BENCH cold.sample ${spent.sum.toDouble / samples}%.0f $samples")
+  }
+
   def main(args: Array[String]): Unit = {
     val sc = new SparkContext(new SparkConf().setMaster("local[2]").setAppName("sparkotel-bench")
       .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
@@ -45,6 +72,7 @@ object SampleBench {
     val out = new BatchWriter(bridge, 1024)
     TaskActivity.started(TaskActivity.Stage(1, 0))
     TaskActivity.started(TaskActivity.Stage(2, 0))
+    cold(ids, new BatchWriter(bridge, 1024))
     def part(name: String, r: Reading): Unit = {
       var n = 0
       val ns = cpuNanosPerOp(20000) { out.begin(0); r.read(ids, out); n = out.size }
