@@ -294,6 +294,17 @@ md += ["## Why, target by target, and what comes next", "",
        "path uses arrays, while loops and prebuilt series specs), glibc's mallinfo 4%. A large part of the Go side was "
        "the send, paid once per sample, so sampling and sending are now separate (`export.interval`): below 1 s, samples "
        "wait and go out once a second, several points per series in one request." + batching_line(),
+       "- **The JVM sample at one a second** costs far more than hot (the \"as live\" row against the full "
+       "sample's): at one call a second the sampler never reaches the JIT's thresholds and runs interpreted on cold "
+       "caches; lowering the thresholds (Tier3 at 5 calls, Tier4 at 20) did not lower a 1 s cycle, so cold caches "
+       "and the calls into the JVM's native side count as much. Measured one part at a time at one a second: the "
+       "memory pools' getUsage (a native call that builds a MemoryUsage through an up-call; 100 to 150 µs for "
+       "eight pools in a plain JVM) is most of the MXBeans' share; Spark's memory manager getters (each "
+       "synchronized, summing a Scala map over tasks, interpreted) about 90 µs; looking up a series id about "
+       "0.8 µs a reading. Writing an entry cost about 1.1 µs (three ByteBuffer puts, each a dozen interpreted "
+       "calls deep); entries now go into a long array, 0.15 µs, and into the direct buffer in one bulk put at "
+       "push (the push row now includes it), which took a sample from 474 to 392 µs. Next: keep each reading's "
+       "series ids beside its specs rather than look them up each sample.",
        "- **C (100 ms)**: the \"of which sparkotel's threads\" column is what our threads really cost, read from "
        "/proc per thread; compare it with C's added executor CPU. The driver's core and the collector receiving "
        "one export a second from each JVM, ten points per series (its CPU is its own column), run on the same two "
