@@ -16,7 +16,7 @@ import (
 // interval, several points per series in one request. A large part of a cycle's cost is the
 // send (the OTLP transform, protobuf, gRPC's hand-offs and the socket): sampling at 100 ms
 // and sending every second cost 16 to 32% less CPU per sample than sending ten times
-// in two bench runs (docs/performance.md). Metrics forwarded from
+// in three bench runs (docs/performance.md). Metrics forwarded from
 // Spark's registry change only when the sink reports, so only their latest collection is
 // sent. Sends stay on the reader's goroutine, as without batching.
 type batching struct {
