@@ -124,22 +124,26 @@ func appendPoints(kept, more []metricdata.Metrics) []metricdata.Metrics {
 			continue
 		}
 		next = i + 1
-		switch d := kept[i].Data.(type) {
-		case metricdata.Gauge[int64]:
-			d.DataPoints = appendData(d.DataPoints, m.Data)
+		if d, ok := merged[int64](kept[i].Data, m.Data); ok {
 			kept[i].Data = d
-		case metricdata.Gauge[float64]:
-			d.DataPoints = appendData(d.DataPoints, m.Data)
-			kept[i].Data = d
-		case metricdata.Sum[int64]:
-			d.DataPoints = appendData(d.DataPoints, m.Data)
-			kept[i].Data = d
-		case metricdata.Sum[float64]:
-			d.DataPoints = appendData(d.DataPoints, m.Data)
+		} else if d, ok := merged[float64](kept[i].Data, m.Data); ok {
 			kept[i].Data = d
 		}
 	}
 	return kept
+}
+
+// merged is kept with more's points appended, when kept holds points of type N.
+func merged[N int64 | float64](kept, more metricdata.Aggregation) (metricdata.Aggregation, bool) {
+	switch d := kept.(type) {
+	case metricdata.Gauge[N]:
+		d.DataPoints = appendData(d.DataPoints, more)
+		return d, true
+	case metricdata.Sum[N]:
+		d.DataPoints = appendData(d.DataPoints, more)
+		return d, true
+	}
+	return kept, false
 }
 
 // appendData appends data's points when it holds the same kind of points as dst (the

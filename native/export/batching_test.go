@@ -146,16 +146,24 @@ func TestAppendPointsMatchesByName(t *testing.T) {
 	gauge := func(name string, n int) metricdata.Metrics {
 		return metricdata.Metrics{Name: name, Data: metricdata.Gauge[int64]{DataPoints: make([]metricdata.DataPoint[int64], n)}}
 	}
-	kept := []metricdata.Metrics{gauge("a", 1), gauge("b", 1), gauge("c", 1)}
-	kept = appendPoints(kept, []metricdata.Metrics{gauge("a", 1), gauge("x", 2), gauge("c", 3)})
-	kept = appendPoints(kept, []metricdata.Metrics{gauge("c", 1), gauge("b", 1)})
+	sum := func(name string, n int) metricdata.Metrics {
+		return metricdata.Metrics{Name: name, Data: metricdata.Sum[float64]{DataPoints: make([]metricdata.DataPoint[float64], n)}}
+	}
+	kept := []metricdata.Metrics{gauge("a", 1), gauge("b", 1), gauge("c", 1), sum("s", 1)}
+	kept = appendPoints(kept, []metricdata.Metrics{gauge("a", 1), gauge("x", 2), gauge("c", 3), sum("s", 1)})
+	kept = appendPoints(kept, []metricdata.Metrics{gauge("c", 1), gauge("b", 1), sum("s", 2)})
 	got := map[string]int{}
 	for _, m := range kept {
-		got[m.Name] = len(m.Data.(metricdata.Gauge[int64]).DataPoints)
+		switch d := m.Data.(type) {
+		case metricdata.Gauge[int64]:
+			got[m.Name] = len(d.DataPoints)
+		case metricdata.Sum[float64]:
+			got[m.Name] = len(d.DataPoints)
+		}
 	}
-	want := map[string]int{"a": 2, "b": 2, "c": 5, "x": 2}
-	if len(kept) != 4 || len(got) != 4 {
-		t.Fatalf("kept %d metrics %v, want a, b, c, x once each", len(kept), got)
+	want := map[string]int{"a": 2, "b": 2, "c": 5, "x": 2, "s": 4}
+	if len(kept) != 5 || len(got) != 5 {
+		t.Fatalf("kept %d metrics %v, want a, b, c, s, x once each", len(kept), got)
 	}
 	for k, v := range want {
 		if got[k] != v {
