@@ -86,10 +86,9 @@ cycles = {k[len("cycle."):]: v for k, v in jvm.items() if k.startswith("cycle.")
 
 def cycle_label(key):
     """CycleBench's labels: the interval, "_sent_each" when each sample is sent at once."""
-    interval, _, each = key.partition("_sent_each")
-    if _:
-        return f"every {interval}, each sample sent at once"
-    return f"every {interval}" + (", sent a second at a time (the default)" if interval.endswith("ms") else "")
+    if key.endswith("_sent_each"):
+        return f"every {key[:-len('_sent_each')]}, each sample sent at once"
+    return f"every {key}" + (", sent a second at a time (the default)" if key.endswith("ms") else "")
 
 
 cycles_jvm = {k[len("cycle_jvm."):]: v for k, v in jvm.items() if k.startswith("cycle_jvm.")}
@@ -298,8 +297,8 @@ md += ["## Why, target by target, and what comes next", "",
        "sample's): at one call a second the sampler never reaches the JIT's thresholds and runs interpreted on cold "
        "caches; lowering the thresholds (Tier3 at 5 calls, Tier4 at 20) did not lower a 1 s cycle, so cold caches "
        "and the calls into the JVM's native side count as much. Measured one part at a time at one a second: the "
-       "memory pools' getUsage (a native call that builds a MemoryUsage through an up-call; 100 to 150 µs for "
-       "eight pools in a plain JVM) is most of the MXBeans' share; Spark's memory manager getters (each "
+       "memory pools' getUsage (a call into the JVM's native side per pool; 100 to 150 µs for eight pools in a "
+       "plain JVM) is most of the MXBeans' share; Spark's memory manager getters (each "
        "synchronized, summing a Scala map over tasks, interpreted) about 90 µs. Writing an entry cost about 1.1 µs "
        "(three ByteBuffer puts, each a dozen interpreted calls deep); entries now go into a long array, 0.15 µs, "
        "and into the direct buffer in one bulk put at push (the push row now includes it), which took a sample "
@@ -326,7 +325,8 @@ md += ["", "BenchmarkChildren/N: the descendant scan with N processes below the 
 if jvm:
     md += ["## JVM side", "", "One sample's parts, CPU of the sampling thread (ThreadMXBean), real library, real "
            "SparkEnv (bench/…/SampleBench.scala). cold.*: one sample a second before the code is compiled, "
-           "per sample; the others: back to back after a warm-up, per operation.", "", "| part | µs CPU | readings |", "|---|---|---|"]
+           "per sample, and the last column counts samples, not readings; the others: back to back after a warm-up, "
+           "per operation.", "", "| part | µs CPU | readings |", "|---|---|---|"]
     for name, (ns, n) in jvm.items():
         md.append(f"| {name} | {us(ns)} | {n} |")
     md.append("")
