@@ -29,6 +29,11 @@ type batching struct {
 	pending metricdata.ResourceMetrics
 	points  int
 	sent    time.Time // zero until the first send: that one goes out at once
+
+	// What a send hands on: pending without the metrics that had no point this time. Like
+	// the kept points' buffers, reused from send to send: the exporter copies before it returns.
+	out        metricdata.ResourceMetrics
+	outMetrics []metricdata.Metrics
 }
 
 // maxPendingPoints bounds what waits for the next send (about 100 bytes a point): once that
@@ -40,9 +45,11 @@ func newBatching(next sdkmetric.Exporter, interval, every time.Duration) *batchi
 	return &batching{Exporter: next, every: every, slack: interval / 2, now: time.Now}
 }
 
-// Export keeps rm's points and sends what is kept when the export interval is up. rm is
-// the reader's and reused after the call: only its contents' slices, fresh from our
-// producers each collection, are kept.
+// Export keeps rm's points and sends what is kept when the export interval is up. rm and
+// the catalogue's points in it are reused after the call: those points are copied into
+// buffers of our own, which are reused in turn after each send, so that in steady state
+// keeping a collection allocates nothing. Other scopes' slices, fresh from their producer
+// each collection, are kept as they are.
 func (b *batching) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -75,16 +82,54 @@ func (b *batching) sendThen(ctx context.Context, next func(context.Context) erro
 // are not retried (the exporter already retried within the timeout). A send our own
 // shutdown cancelled is not a failure: its points stay for the final send.
 func (b *batching) send(ctx context.Context) error {
-	if len(b.pending.ScopeMetrics) == 0 {
+	if b.points == 0 {
 		return nil
 	}
-	err := b.Exporter.Export(ctx, &b.pending)
+	b.out.Resource = b.pending.Resource
+	b.out.ScopeMetrics = b.out.ScopeMetrics[:0]
+	for _, sm := range b.pending.ScopeMetrics {
+		if sm.Scope.Name == catalogueScope {
+			b.outMetrics = b.outMetrics[:0]
+			for _, m := range sm.Metrics {
+				if metricPoints(m.Data) > 0 {
+					b.outMetrics = append(b.outMetrics, m)
+				}
+			}
+			sm.Metrics = b.outMetrics
+		}
+		b.out.ScopeMetrics = append(b.out.ScopeMetrics, sm)
+	}
+	err := b.Exporter.Export(ctx, &b.out)
 	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
 		return err
 	}
-	b.pending = metricdata.ResourceMetrics{}
-	b.points = 0
+	b.clear()
 	return err
+}
+
+// clear empties what was sent. The catalogue's metrics keep their point buffers for the next
+// send, except those that had no point this time (a finished stage's, say): they leave, so
+// what is kept stays bounded by what recent collections held. Other scopes leave: their next
+// collection replaces them.
+func (b *batching) clear() {
+	scopes := b.pending.ScopeMetrics[:0]
+	for _, sm := range b.pending.ScopeMetrics {
+		if sm.Scope.Name != catalogueScope {
+			continue
+		}
+		ms := sm.Metrics[:0]
+		for _, m := range sm.Metrics {
+			if metricPoints(m.Data) > 0 {
+				ms = append(ms, metricdata.Metrics{Name: m.Name, Description: m.Description, Unit: m.Unit, Data: emptied(m.Data, true)})
+			}
+		}
+		clear(sm.Metrics[len(ms):])
+		sm.Metrics = ms
+		scopes = append(scopes, sm)
+	}
+	clear(b.pending.ScopeMetrics[len(scopes):]) // no reference to a sent scope's points stays behind
+	b.pending.ScopeMetrics = scopes
+	b.points = 0
 }
 
 // keep merges rm into pending: the catalogue scope's points are appended per metric, in
@@ -93,13 +138,16 @@ func (b *batching) keep(rm *metricdata.ResourceMetrics) {
 	b.pending.Resource = rm.Resource
 	for _, sm := range rm.ScopeMetrics {
 		i := slices.IndexFunc(b.pending.ScopeMetrics, func(p metricdata.ScopeMetrics) bool { return p.Scope == sm.Scope })
-		n := countPoints(&metricdata.ResourceMetrics{ScopeMetrics: []metricdata.ScopeMetrics{sm}})
+		n := scopePoints(sm)
 		switch {
+		case i < 0 && sm.Scope.Name == catalogueScope:
+			b.pending.ScopeMetrics = append(b.pending.ScopeMetrics, metricdata.ScopeMetrics{Scope: sm.Scope, Metrics: appendPoints(nil, sm.Metrics)})
+			b.points += n
 		case i < 0:
 			b.pending.ScopeMetrics = append(b.pending.ScopeMetrics, metricdata.ScopeMetrics{Scope: sm.Scope, Metrics: slices.Clone(sm.Metrics)})
 			b.points += n
 		case sm.Scope.Name != catalogueScope:
-			b.points += n - countPoints(&metricdata.ResourceMetrics{ScopeMetrics: b.pending.ScopeMetrics[i : i+1]})
+			b.points += n - scopePoints(b.pending.ScopeMetrics[i])
 			b.pending.ScopeMetrics[i].Metrics = slices.Clone(sm.Metrics)
 		default:
 			b.pending.ScopeMetrics[i].Metrics = appendPoints(b.pending.ScopeMetrics[i].Metrics, sm.Metrics)
@@ -108,9 +156,10 @@ func (b *batching) keep(rm *metricdata.ResourceMetrics) {
 	}
 }
 
-// appendPoints adds each metric's points to the same metric in kept (by name; a metric
-// first seen now is added whole). Each collection lists the metrics in catalogue order, so
-// the next one in kept is tried first: no search per metric on every collection.
+// appendPoints copies each metric's points into the same metric in kept (by name; a metric
+// first seen now is added, with points of its own). Each collection lists the metrics in
+// catalogue order, so the next one in kept is tried first: no search per metric on every
+// collection.
 func appendPoints(kept, more []metricdata.Metrics) []metricdata.Metrics {
 	next := 0
 	for _, m := range more {
@@ -119,9 +168,8 @@ func appendPoints(kept, more []metricdata.Metrics) []metricdata.Metrics {
 			i = slices.IndexFunc(kept, func(k metricdata.Metrics) bool { return k.Name == m.Name })
 		}
 		if i < 0 {
-			kept = append(kept, m)
-			next = len(kept)
-			continue
+			kept = append(kept, metricdata.Metrics{Name: m.Name, Description: m.Description, Unit: m.Unit, Data: emptied(m.Data, false)})
+			i = len(kept) - 1
 		}
 		next = i + 1
 		if d, ok := merged[int64](kept[i].Data, m.Data); ok {
@@ -144,6 +192,33 @@ func merged[N int64 | float64](kept, more metricdata.Aggregation) (metricdata.Ag
 		return d, true
 	}
 	return kept, false
+}
+
+// emptied is data without its points: keeping their buffer, ours to reuse, or with none
+// when data's points are someone else's.
+func emptied(data metricdata.Aggregation, keepBuffer bool) metricdata.Aggregation {
+	switch d := data.(type) {
+	case metricdata.Gauge[int64]:
+		d.DataPoints = cut(d.DataPoints, keepBuffer)
+		return d
+	case metricdata.Gauge[float64]:
+		d.DataPoints = cut(d.DataPoints, keepBuffer)
+		return d
+	case metricdata.Sum[int64]:
+		d.DataPoints = cut(d.DataPoints, keepBuffer)
+		return d
+	case metricdata.Sum[float64]:
+		d.DataPoints = cut(d.DataPoints, keepBuffer)
+		return d
+	}
+	return data
+}
+
+func cut[N int64 | float64](dps []metricdata.DataPoint[N], keepBuffer bool) []metricdata.DataPoint[N] {
+	if keepBuffer {
+		return dps[:0]
+	}
+	return nil
 }
 
 // appendData appends data's points when it holds the same kind of points as dst (the

@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,7 +81,8 @@ func TestBatchingSendsEverySampleOverOTLP(t *testing.T) {
 // recorder keeps what it exports, and fails as a cancelled send does when its context is.
 type recorder struct {
 	sdkmetric.Exporter
-	sent []int // points per send
+	sent   []int     // points per send
+	values [][]int64 // per send, the int gauge points' values
 }
 
 func (r *recorder) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
@@ -88,6 +90,17 @@ func (r *recorder) Export(ctx context.Context, rm *metricdata.ResourceMetrics) e
 		return err
 	}
 	r.sent = append(r.sent, countPoints(rm))
+	var vs []int64
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if g, ok := m.Data.(metricdata.Gauge[int64]); ok {
+				for _, dp := range g.DataPoints {
+					vs = append(vs, dp.Value)
+				}
+			}
+		}
+	}
+	r.values = append(r.values, vs)
 	return nil
 }
 func (r *recorder) Shutdown(context.Context) error   { return nil }
@@ -137,6 +150,28 @@ func TestBatchingKeepsWhatShutdownCancelled(t *testing.T) {
 	_ = b.Export(context.Background(), gaugeCollection(1))
 	if err := b.Shutdown(context.Background()); err != nil || len(rec.sent) != 2 || rec.sent[1] != 3 {
 		t.Fatalf("err=%v sends=%v, want [3 3]: the cancelled send's 2 points and the final 1", err, rec.sent)
+	}
+}
+
+// TestBatchingCopiesWhatItKeeps: our producer reuses its points' buffers from one
+// collection to the next and batching reuses its own from one send to the next, so what
+// waits must be a copy: each collection's values arrive as they were collected.
+func TestBatchingCopiesWhatItKeeps(t *testing.T) {
+	rec := &recorder{}
+	clock := time.Unix(0, 0)
+	b := newBatching(rec, time.Second, 3*time.Second)
+	b.now = func() time.Time { return clock }
+	coll := gaugeCollection(2) // one producer's buffer, as the snapshot's, rewritten every collection
+	dps := coll.ScopeMetrics[0].Metrics[0].Data.(metricdata.Gauge[int64]).DataPoints
+	for v := int64(1); v <= 7; v++ {
+		dps[0].Value, dps[1].Value = v, 10*v
+		clock = clock.Add(time.Second)
+		_ = b.Export(context.Background(), coll)
+	}
+	_ = b.Shutdown(context.Background())
+	want := "[[1 10] [2 20 3 30 4 40] [5 50 6 60 7 70]]"
+	if got := fmt.Sprint(rec.values); got != want {
+		t.Fatalf("sent %s, want %s", got, want)
 	}
 }
 

@@ -61,18 +61,30 @@ func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMe
 func countPoints(rm *metricdata.ResourceMetrics) int {
 	n := 0
 	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			switch d := m.Data.(type) {
-			case metricdata.Gauge[int64]:
-				n += len(d.DataPoints)
-			case metricdata.Gauge[float64]:
-				n += len(d.DataPoints)
-			case metricdata.Sum[int64]:
-				n += len(d.DataPoints)
-			case metricdata.Sum[float64]:
-				n += len(d.DataPoints)
-			}
-		}
+		n += scopePoints(sm)
 	}
 	return n
+}
+
+func scopePoints(sm metricdata.ScopeMetrics) int {
+	n := 0
+	for _, m := range sm.Metrics {
+		n += metricPoints(m.Data)
+	}
+	return n
+}
+
+// metricPoints is the number of points data holds.
+func metricPoints(data metricdata.Aggregation) int {
+	switch d := data.(type) {
+	case metricdata.Gauge[int64]:
+		return len(d.DataPoints)
+	case metricdata.Gauge[float64]:
+		return len(d.DataPoints)
+	case metricdata.Sum[int64]:
+		return len(d.DataPoints)
+	case metricdata.Sum[float64]:
+		return len(d.DataPoints)
+	}
+	return 0
 }

@@ -27,6 +27,16 @@ type snapshot struct {
 	prev   map[seriesKey]float64 // delta only: last cumulative value per counter series
 	last   time.Time
 	rec    probe.Recorder
+
+	// Reused by every collection, so that a warm one allocates almost nothing (the garbage
+	// of each cycle is what the GC and the page faults after its scavenging cost): the
+	// reader hands what Produce returns to the exporter, which copies it (the OTLP
+	// transform; batching keeps copies) before the next collection begins.
+	pts        pointSet
+	metrics    []metricdata.Metrics
+	out        [1]metricdata.ScopeMetrics
+	now, begin time.Time // the collection in progress: its time, and its counters' start with delta
+	addPushed  func(catalog.ID, attribute.Set, float64)
 }
 
 type seriesKey struct {
@@ -36,9 +46,11 @@ type seriesKey struct {
 
 func newSnapshot(cfg Config, probes *probe.Set, pushed Pushed, counts *countingExporter) *snapshot {
 	now := time.Now()
-	return &snapshot{probes: probes, pushed: pushed, counts: counts, start: now, last: now,
+	s := &snapshot{probes: probes, pushed: pushed, counts: counts, start: now, last: now,
 		delta: cfg.Temporality == "delta", prev: map[seriesKey]float64{},
 		scope: instrumentation.Scope{Name: catalogueScope, Version: cfg.Version}}
+	s.addPushed = func(m catalog.ID, attrs attribute.Set, v float64) { s.add(m, attrs, int64(v), v) }
+	return s
 }
 
 // catalogueScope names the instrumentation scope of the catalogue's metrics.
@@ -50,58 +62,62 @@ type pointSet struct {
 	floats [len(catalog.Metrics)][]metricdata.DataPoint[float64]
 }
 
+// Produce returns this interval's points. They stay valid until the next call.
 func (s *snapshot) Produce(context.Context) ([]metricdata.ScopeMetrics, error) {
-	now := time.Now()
-	start := s.start
-	if s.delta {
-		start = s.last
-	}
-	var pts pointSet
-	add := func(m catalog.ID, attrs attribute.Set, i int64, f float64) {
-		e := catalog.Metrics[m]
-		begin := s.start
-		if e.Instrument == catalog.Counter && s.delta {
-			begin = start
-			k := seriesKey{m, attrs.Equivalent()}
-			cur := f
-			if e.Value == catalog.Int {
-				cur = float64(i)
-			}
-			d := cur - s.prev[k]
-			s.prev[k] = cur
-			i, f = int64(d), d
-		}
-		if e.Value == catalog.Int {
-			pts.ints[m] = append(pts.ints[m], metricdata.DataPoint[int64]{Attributes: attrs, StartTime: begin, Time: now, Value: i})
-		} else {
-			pts.floats[m] = append(pts.floats[m], metricdata.DataPoint[float64]{Attributes: attrs, StartTime: begin, Time: now, Value: f})
-		}
+	s.now = time.Now()
+	s.begin = s.last
+	for i := range s.pts.ints {
+		s.pts.ints[i] = s.pts.ints[i][:0]
+		s.pts.floats[i] = s.pts.floats[i][:0]
 	}
 	s.rec.Reset()
 	s.probes.Collect(&s.rec)
 	for _, p := range s.rec.Points {
-		add(p.Metric, p.Attrs, p.Int, p.Float)
+		s.add(p.Metric, p.Attrs, p.Int, p.Float)
 	}
-	s.pushed.EachPushed(func(m catalog.ID, attrs attribute.Set, v float64) { add(m, attrs, int64(v), v) })
-	add(catalog.ExportFailures, attribute.Set{}, s.counts.failures.Load(), 0)
-	add(catalog.ExportDroppedPoints, attribute.Set{}, s.counts.dropped.Load(), 0)
-	add(catalog.SeriesRefused, attribute.Set{}, s.pushed.Refused(), 0)
-	s.last = now
+	s.pushed.EachPushed(s.addPushed)
+	s.add(catalog.ExportFailures, attribute.Set{}, s.counts.failures.Load(), 0)
+	s.add(catalog.ExportDroppedPoints, attribute.Set{}, s.counts.dropped.Load(), 0)
+	s.add(catalog.SeriesRefused, attribute.Set{}, s.pushed.Refused(), 0)
+	s.last = s.now
 
-	sm := metricdata.ScopeMetrics{Scope: s.scope}
+	s.metrics = s.metrics[:0]
 	for i, e := range catalog.Metrics {
 		var data metricdata.Aggregation
 		switch {
-		case len(pts.ints[i]) > 0:
-			data = aggregate(e, pts.ints[i], s.delta)
-		case len(pts.floats[i]) > 0:
-			data = aggregate(e, pts.floats[i], s.delta)
+		case len(s.pts.ints[i]) > 0:
+			data = aggregate(e, s.pts.ints[i], s.delta)
+		case len(s.pts.floats[i]) > 0:
+			data = aggregate(e, s.pts.floats[i], s.delta)
 		default:
 			continue
 		}
-		sm.Metrics = append(sm.Metrics, metricdata.Metrics{Name: e.Name, Description: e.Description, Unit: e.Unit, Data: data})
+		s.metrics = append(s.metrics, metricdata.Metrics{Name: e.Name, Description: e.Description, Unit: e.Unit, Data: data})
 	}
-	return []metricdata.ScopeMetrics{sm}, nil
+	s.out[0] = metricdata.ScopeMetrics{Scope: s.scope, Metrics: s.metrics}
+	return s.out[:], nil
+}
+
+// add records one value of metric m in the collection in progress.
+func (s *snapshot) add(m catalog.ID, attrs attribute.Set, i int64, f float64) {
+	e := catalog.Metrics[m]
+	begin := s.start
+	if e.Instrument == catalog.Counter && s.delta {
+		begin = s.begin
+		k := seriesKey{m, attrs.Equivalent()}
+		cur := f
+		if e.Value == catalog.Int {
+			cur = float64(i)
+		}
+		d := cur - s.prev[k]
+		s.prev[k] = cur
+		i, f = int64(d), d
+	}
+	if e.Value == catalog.Int {
+		s.pts.ints[m] = append(s.pts.ints[m], metricdata.DataPoint[int64]{Attributes: attrs, StartTime: begin, Time: s.now, Value: i})
+	} else {
+		s.pts.floats[m] = append(s.pts.floats[m], metricdata.DataPoint[float64]{Attributes: attrs, StartTime: begin, Time: s.now, Value: f})
+	}
 }
 
 func aggregate[N int64 | float64](e catalog.Metric, dps []metricdata.DataPoint[N], delta bool) metricdata.Aggregation {
