@@ -7,6 +7,7 @@
  */
 #include <jni.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +30,16 @@ typedef struct {
 static slot_t slots[SOTEL_MAX_SLOTS];
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* The latest batch pushed to each slot, until Go takes it (see sparkotel.h). buf grows to
- * the largest batch pushed and is freed on detach; seq numbers are never reused. */
-typedef struct {
-	pthread_mutex_t mu;
-	char *buf;
-	size_t cap, len;
-	uint64_t seq;
-} mailbox_t;
+/* The latest batch pushed to each slot, until Go takes it (see sparkotel.h). */
+sotel_mailbox sotel_mailboxes[SOTEL_MAX_SLOTS];
 
-static mailbox_t mailboxes[SOTEL_MAX_SLOTS] = {[0 ... SOTEL_MAX_SLOTS - 1] = {.mu = PTHREAD_MUTEX_INITIALIZER}};
+/* Go holds a mailbox's lock only to copy a batch out, so waiting is short; yielding keeps a
+ * preempted holder from being starved by the waiter. */
+static void mailbox_lock(sotel_mailbox *m) {
+	while (__atomic_exchange_n(&m->lock, 1, __ATOMIC_ACQUIRE)) sched_yield();
+}
+static void mailbox_unlock(sotel_mailbox *m) { __atomic_store_n(&m->lock, 0, __ATOMIC_RELEASE); }
+
 static uint64_t last_seq;   /* atomic */
 static int logs_waiting;    /* atomic */
 
@@ -146,19 +147,20 @@ JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_detach(JNIEnv *env, j
 	memset(&slots[slot], 0, sizeof slots[slot]);
 	pthread_mutex_unlock(&slots_lock);
 	if (ref != NULL) (*env)->DeleteGlobalRef(env, ref);
-	mailbox_t *m = &mailboxes[slot];
-	pthread_mutex_lock(&m->mu);
-	free(m->buf);
-	m->buf = NULL;
-	m->cap = m->len = 0;
-	m->seq = 0;
-	pthread_mutex_unlock(&m->mu);
+	sotel_mailbox *m = &sotel_mailboxes[slot];
+	mailbox_lock(m);
+	free(m->data);
+	m->data = NULL;
+	m->capacity = m->length = 0;
+	__atomic_store_n(&m->seq, 0, __ATOMIC_RELEASE);
+	mailbox_unlock(m);
 	sotel_detach(slot); /* its last batch stops being exported */
 }
 
 /* The hot path: checks the header, copies into the slot's mailbox and returns, without
  * entering Go. The slot's owner is the only thread pushing to it; the lock is shared only
- * with Go's take, once per collection. */
+ * with Go's take, once per collection. Then the malloc probe's stash is refreshed, here
+ * rather than from Go for the same reason (sparkotel.h). */
 JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_push(JNIEnv *env, jclass cls, jint slot, jint length) {
 	(void)cls;
 	if (slot < 0 || slot >= SOTEL_MAX_SLOTS || slots[slot].address == NULL || length < SOTEL_BATCH_HEADER_BYTES ||
@@ -176,38 +178,23 @@ JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_push(JNIEnv *env, jcl
 		return;
 	}
 	size_t n = SOTEL_BATCH_HEADER_BYTES + (size_t)count * SOTEL_BATCH_ENTRY_BYTES;
-	mailbox_t *m = &mailboxes[slot];
-	pthread_mutex_lock(&m->mu);
-	if (m->cap < n) {
-		char *grown = realloc(m->buf, n + n / 2);
+	sotel_mailbox *m = &sotel_mailboxes[slot];
+	mailbox_lock(m);
+	if (m->capacity < n) {
+		char *grown = realloc(m->data, n + n / 2);
 		if (grown == NULL) {
-			pthread_mutex_unlock(&m->mu);
+			mailbox_unlock(m);
 			throw_status(env, SOTEL_ERR_FULL, "push", "out of memory for the batch");
 			return;
 		}
-		m->buf = grown;
-		m->cap = n + n / 2;
+		m->data = grown;
+		m->capacity = n + n / 2;
 	}
-	memcpy(m->buf, batch, n);
-	m->len = n;
-	m->seq = __atomic_add_fetch(&last_seq, 1, __ATOMIC_RELAXED);
-	pthread_mutex_unlock(&m->mu);
-}
-
-size_t sotel_take_batch(int slot, void *dst, size_t cap, uint64_t *seq) {
-	if (slot < 0 || slot >= SOTEL_MAX_SLOTS) return 0;
-	mailbox_t *m = &mailboxes[slot];
-	size_t n = 0;
-	pthread_mutex_lock(&m->mu);
-	if (m->len > 0 && m->seq != *seq) {
-		n = m->len;
-		if (n <= cap) {
-			memcpy(dst, m->buf, n);
-			*seq = m->seq;
-		}
-	}
-	pthread_mutex_unlock(&m->mu);
-	return n;
+	memcpy(m->data, batch, n);
+	m->length = n;
+	__atomic_store_n(&m->seq, __atomic_add_fetch(&last_seq, 1, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
+	mailbox_unlock(m);
+	sotel_malloc_refresh();
 }
 
 void sotel_logs_queued(void) { __atomic_store_n(&logs_waiting, 1, __ATOMIC_RELEASE); }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -74,27 +75,46 @@ func init() {
 // buffer, so this one is reused at once).
 var taken struct {
 	mu  sync.Mutex
-	seq [core.MaxSlots]C.uint64_t
+	seq [core.MaxSlots]uint64
 	buf []byte
 }
 
-// takeBatches hands every batch pushed since the last call to the core: a cgo call per slot
-// from the collecting goroutine, instead of one from a JVM thread per push.
+// takeBatches hands every batch pushed since the last call to the core, reading the shim's
+// mailboxes in place: no call into C (see sparkotel.h for why and for the protocol).
 func takeBatches(push func(slot int, b []byte)) {
 	taken.mu.Lock()
 	defer taken.mu.Unlock()
-	if taken.buf == nil {
-		taken.buf = make([]byte, 4096)
-	}
 	for slot := 0; slot < core.MaxSlots; slot++ {
-		n := int(C.sotel_take_batch(C.int(slot), unsafe.Pointer(&taken.buf[0]), C.size_t(len(taken.buf)), &taken.seq[slot]))
-		if n > len(taken.buf) {
-			taken.buf = make([]byte, n+n/2)
-			n = int(C.sotel_take_batch(C.int(slot), unsafe.Pointer(&taken.buf[0]), C.size_t(len(taken.buf)), &taken.seq[slot]))
+		m := &C.sotel_mailboxes[slot]
+		seq := (*uint64)(unsafe.Pointer(&m.seq))
+		if atomic.LoadUint64(seq) == taken.seq[slot] {
+			continue // nothing newer; or empty, as it was
 		}
-		// A batch that grew again between the two calls waits for the next collection.
-		if n > 0 && n <= len(taken.buf) {
+		lock := (*int32)(unsafe.Pointer(&m.lock))
+		if !atomic.CompareAndSwapInt32(lock, 0, 1) {
+			continue // a push is copying in: its batch is taken at the next collection
+		}
+		n := int(m.length)
+		if n > len(taken.buf) {
+			atomic.StoreInt32(lock, 0) // not allocating while the pusher may wait
+			taken.buf = make([]byte, n+n/2)
+			if !atomic.CompareAndSwapInt32(lock, 0, 1) {
+				continue
+			}
+			n = int(m.length)
+		}
+		// A batch that grew again between the two looks waits for the next collection.
+		fits := n > 0 && n <= len(taken.buf)
+		if fits {
+			copy(taken.buf, unsafe.Slice((*byte)(unsafe.Pointer(m.data)), n))
+		}
+		s := atomic.LoadUint64(seq)
+		atomic.StoreInt32(lock, 0)
+		if fits {
+			taken.seq[slot] = s
 			push(slot, taken.buf[:n])
+		} else if n == 0 {
+			taken.seq[slot] = s
 		}
 	}
 }

@@ -2,43 +2,14 @@ package probe
 
 /*
 #cgo LDFLAGS: -ldl
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stddef.h>
-
-// Declared here rather than taken from malloc.h: the release build targets glibc 2.17,
-// whose headers predate mallinfo2 (glibc 2.33). Both are resolved at run time.
-struct sotel_mallinfo2 { size_t arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost; };
-struct sotel_mallinfo { int arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost; };
-
-static struct sotel_mallinfo2 (*mi2)(void);
-static struct sotel_mallinfo (*mi1)(void);
-
-// Returns 2 (mallinfo2), 1 (mallinfo, 32-bit counters) or 0 (not glibc: no malloc probe).
-static int sotel_malloc_init(void) {
-	mi2 = (struct sotel_mallinfo2 (*)(void))dlsym(RTLD_DEFAULT, "mallinfo2");
-	if (mi2) return 2;
-	mi1 = (struct sotel_mallinfo (*)(void))dlsym(RTLD_DEFAULT, "mallinfo");
-	return mi1 ? 1 : 0;
-}
-
-// in_use, free, releasable, mmapped.
-static void sotel_malloc_read(int version, size_t out[4]) {
-	if (version == 2) {
-		struct sotel_mallinfo2 m = mi2();
-		out[0] = m.uordblks; out[1] = m.fordblks; out[2] = m.keepcost; out[3] = m.hblkhd;
-	} else {
-		// mallinfo's int counters wrap above 4 GiB; reading them as unsigned gets to 4 GiB.
-		struct sotel_mallinfo m = mi1();
-		out[0] = (unsigned)m.uordblks; out[1] = (unsigned)m.fordblks;
-		out[2] = (unsigned)m.keepcost; out[3] = (unsigned)m.hblkhd;
-	}
-}
+#include "malloc.h"
 */
 import "C"
 
 import (
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
@@ -58,11 +29,19 @@ var (
 // mallocProbe reads glibc's allocator state for the whole process (the JVM's own native
 // allocations, JNI libraries, ours). mallinfo walks every arena under its lock, so its
 // cost grows with the number of arenas: see docs/performance.md.
-type mallocProbe struct{}
+//
+// In a JVM the shim reads it after each push, on the pushing thread, into a stash (malloc.c)
+// that Collect reads in place: a call into C from the collecting goroutine would cost more
+// than the read (see bridge/sparkotel.h). So the values are those of the JVM's latest sample.
+// When no push came since the last collection (no JVM sampler: tests, or one that stopped)
+// Collect reads glibc itself.
+type mallocProbe struct {
+	seen uint64 // the stash's seq last used
+}
 
 func newMallocProbe(Env) Probe {
 	mallocOnce.Do(func() { mallocVersion = C.sotel_malloc_init() })
-	return mallocProbe{}
+	return &mallocProbe{}
 }
 
 // MallocAPI reports which glibc call the probe uses: "mallinfo2", "mallinfo" or "" (none).
@@ -71,15 +50,43 @@ func MallocAPI() string {
 	return [...]string{"", "mallinfo", "mallinfo2"}[mallocVersion]
 }
 
-func (mallocProbe) Collect(r *Recorder) error {
+// mallocCalls counts Collect's own reads through C (tests check the stash spares them).
+var mallocCalls atomic.Int64
+
+func (p *mallocProbe) Collect(r *Recorder) error {
 	if mallocVersion == 0 {
 		return nil
 	}
-	var out [4]C.size_t
-	C.sotel_malloc_read(mallocVersion, &out[0])
+	out, ok := p.stashed()
+	if !ok {
+		mallocCalls.Add(1)
+		C.sotel_malloc_read(mallocVersion, (*C.uint64_t)(unsafe.Pointer(&out[0])))
+	}
 	r.Int(catalog.MallocMemory, mallocInUse, int64(out[0]))
 	r.Int(catalog.MallocMemory, mallocFree, int64(out[1]))
 	r.Int(catalog.MallocMemory, mallocReleasable, int64(out[2]))
 	r.Int(catalog.MallocMemory, mallocMmapped, int64(out[3]))
 	return nil
 }
+
+// stashed returns the stash's values when a push refreshed it since the last collection
+// and it was not being written meanwhile.
+func (p *mallocProbe) stashed() (out [4]uint64, ok bool) {
+	st := &C.sotel_malloc_stash
+	seq := (*uint64)(unsafe.Pointer(&st.seq))
+	s := atomic.LoadUint64(seq)
+	if s == p.seen || s&1 == 1 {
+		return out, false
+	}
+	for i := range out {
+		out[i] = atomic.LoadUint64((*uint64)(unsafe.Pointer(&st.values[i])))
+	}
+	if atomic.LoadUint64(seq) != s {
+		return out, false
+	}
+	p.seen = s
+	return out, true
+}
+
+// refreshStash does what the shim does after a push (for tests: cgo is not allowed in them).
+func refreshStash() { C.sotel_malloc_refresh() }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
@@ -156,6 +157,34 @@ func TestMallocProbeOnThisProcess(t *testing.T) {
 	got := collect(t, DefaultEnv(), "malloc")
 	if got["sparkotel.malloc.memory{sparkotel.malloc.state=in_use}"] <= 0 {
 		t.Errorf("malloc in_use = %v; a cgo process has allocated something", got)
+	}
+}
+
+// TestMallocStashSparesTheCall: after a push has refreshed the stash (as the shim does), a
+// collection reads it in place instead of calling into C; with no push since, it calls.
+func TestMallocStashSparesTheCall(t *testing.T) {
+	if MallocAPI() == "" {
+		t.Skip("not glibc")
+	}
+	p := newMallocProbe(DefaultEnv()).(*mallocProbe)
+	time.Sleep(60 * time.Millisecond) // past the refresh's rate limit, whatever ran before
+	refreshStash()
+	calls := mallocCalls.Load()
+	var r Recorder
+	if err := p.Collect(&r); err != nil {
+		t.Fatal(err)
+	}
+	if got := mallocCalls.Load() - calls; got != 0 {
+		t.Errorf("%d calls into C after a refresh, want the stash read in place", got)
+	}
+	if len(r.Points) != 4 || r.Points[0].Int <= 0 {
+		t.Errorf("stashed points = %+v, want 4 with in_use > 0", r.Points)
+	}
+	r.Reset()
+	refreshStash() // within 50 ms of the last: rate-limited, the stash is not new
+	_ = p.Collect(&r)
+	if got := mallocCalls.Load() - calls; got != 1 || len(r.Points) != 4 {
+		t.Errorf("%d calls into C and %d points with no new stash, want 1 and 4", got, len(r.Points))
 	}
 }
 

@@ -32,12 +32,13 @@ object SampleBench {
   }
 
   /**
-   * One sample a second, as in a live JVM, before the hot loops below compile the code: each
-   * part runs interpreted (too rarely for the JIT) on caches the rest of the JVM has used
-   * since. The first samples (class loading, first calls) are left out. Prints "BENCH
-   * cold.<part> <ns per sample> <samples>".
+   * One sample a second, as in a live JVM. Run first, before the hot loops below compile the
+   * code ("cold"): each part runs interpreted (too rarely for the JIT) on caches the rest of
+   * the JVM has used since; the first samples (class loading, first calls) are left out. Run
+   * again at the end ("compiled"): the same pauses and caches, compiled code, which tells the
+   * interpreter's share from the caches'. Prints "BENCH <label>.<part> <ns per sample> <samples>".
    */
-  private def cold(ids: SeriesIds, out: BatchWriter): Unit = {
+  private def oneASecond(ids: SeriesIds, out: BatchWriter, label: String): Unit = {
     val parts = Array[(String, () => Unit)](
       "mxbeans" -> { val r = new JvmReading; () => r.read(ids, out) },
       "spark_memory" -> { val r = new SparkMemoryReading; () => r.read(ids, out) },
@@ -54,8 +55,8 @@ object SampleBench {
         if (k >= skip) spent(i) += threads.getCurrentThreadCpuTime - t0
       }
     }
-    for (i <- parts.indices) println(f"BENCH cold.${parts(i)._1} ${spent(i).toDouble / samples}%.0f $samples")
-    println(f"BENCH cold.sample ${spent.sum.toDouble / samples}%.0f $samples")
+    for (i <- parts.indices) println(f"BENCH $label.${parts(i)._1} ${spent(i).toDouble / samples}%.0f $samples")
+    println(f"BENCH $label.sample ${spent.sum.toDouble / samples}%.0f $samples")
   }
 
   def main(args: Array[String]): Unit = {
@@ -72,7 +73,7 @@ object SampleBench {
     val out = new BatchWriter(bridge, 1024)
     TaskActivity.started(TaskActivity.Stage(1, 0))
     TaskActivity.started(TaskActivity.Stage(2, 0))
-    cold(ids, new BatchWriter(bridge, 1024))
+    oneASecond(ids, new BatchWriter(bridge, 1024), "cold")
     def part(name: String, r: Reading): Unit = {
       var n = 0
       val ns = cpuNanosPerOp(20000) { out.begin(0); r.read(ids, out); n = out.size }
@@ -98,6 +99,7 @@ object SampleBench {
       println(f"BENCH sink.report_$n ${cpuNanosPerOp(if (n > 1000) 200 else 2000)(sink.report())}%.0f $n")
       sink.close()
     }
+    oneASecond(ids, new BatchWriter(bridge, 1024), "compiled")
     bridge.stop(1000)
   }
 }

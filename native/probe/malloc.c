@@ -1,0 +1,65 @@
+/* malloc.c: see malloc.h. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "malloc.h"
+
+/* Declared here rather than taken from malloc.h: the release build targets glibc 2.17,
+ * whose headers predate mallinfo2 (glibc 2.33). Both are resolved at run time. */
+struct sotel_mallinfo2 { size_t arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost; };
+struct sotel_mallinfo { int arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost; };
+
+static struct sotel_mallinfo2 (*mi2)(void);
+static struct sotel_mallinfo (*mi1)(void);
+static int version; /* atomic: set once by sotel_malloc_init, read by pushing threads */
+
+int sotel_malloc_init(void) {
+	int v = 0;
+	mi2 = (struct sotel_mallinfo2 (*)(void))dlsym(RTLD_DEFAULT, "mallinfo2");
+	if (mi2) v = 2;
+	else if ((mi1 = (struct sotel_mallinfo (*)(void))dlsym(RTLD_DEFAULT, "mallinfo"))) v = 1;
+	__atomic_store_n(&version, v, __ATOMIC_RELEASE);
+	return v;
+}
+
+void sotel_malloc_read(int v, uint64_t out[4]) {
+	if (v == 2) {
+		struct sotel_mallinfo2 m = mi2();
+		out[0] = m.uordblks; out[1] = m.fordblks; out[2] = m.keepcost; out[3] = m.hblkhd;
+	} else {
+		/* mallinfo's int counters wrap above 4 GiB; reading them as unsigned gets to 4 GiB. */
+		struct sotel_mallinfo m = mi1();
+		out[0] = (unsigned)m.uordblks; out[1] = (unsigned)m.fordblks;
+		out[2] = (unsigned)m.keepcost; out[3] = (unsigned)m.hblkhd;
+	}
+}
+
+sotel_malloc_stash_t sotel_malloc_stash;
+
+/* The shortest sampling interval is 100 ms: every sample's push refreshes the stash, and
+ * the sink's pushes in between add at most one more read. */
+#define MIN_PERIOD_NS 50000000LL
+
+static int refreshing;  /* atomic: one pushing thread writes the stash at a time */
+static int64_t last_ns; /* written only by the thread that holds refreshing */
+
+void sotel_malloc_refresh(void) {
+	int v = __atomic_load_n(&version, __ATOMIC_ACQUIRE);
+	if (v == 0 || __atomic_exchange_n(&refreshing, 1, __ATOMIC_ACQUIRE)) return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	if (now - last_ns >= MIN_PERIOD_NS) {
+		last_ns = now;
+		uint64_t out[4];
+		sotel_malloc_read(v, out);
+		uint64_t seq = sotel_malloc_stash.seq;
+		__atomic_store_n(&sotel_malloc_stash.seq, seq + 1, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		for (int i = 0; i < 4; i++) __atomic_store_n(&sotel_malloc_stash.values[i], out[i], __ATOMIC_RELAXED);
+		__atomic_store_n(&sotel_malloc_stash.seq, seq + 2, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&refreshing, 0, __ATOMIC_RELEASE);
+}
