@@ -115,7 +115,7 @@ if cycles:
     md += ["The micro-benchmarks above run their operation back to back, hot. The live-JVM rows are what a "
            "cycle costs in real use (bench/…/CycleBench.scala: a local SparkContext's JVM, the CPU of the "
            f"{own_threads:.0f} threads named \"sparkotel\" in /proc/self/task — our Java thread and the Go "
-           "runtime's, which inherit its name — over "
+           "runtime's, which inherit its name — from their schedstat run times, in ns, over "
            f"{', '.join(f'{n} cycles {cycle_label(i)}' for i, (_, n) in cycles.items())}): caches are cold after "
            "the pause between cycles, and Go's scheduler and sysmon wake up for each one.", ""]
 
@@ -247,6 +247,23 @@ def batching_line():
             f"side alone {us(batched[0] - j_batched)} against {us(each[0] - j_each)} µs). What remains per sample "
             "is waking both runtimes, the probes on cold caches, building the points, and the JVM's sample.")
 
+
+GO_SIDE = ("Profiling the Go side alone (the core with its real probes, exporting to the real collector every "
+           "100 ms outside a JVM: 700 to 870 µs a sample, close to a live JVM's Go side) found two more costs. "
+           "Garbage: each collection built its points afresh and batching grew its lists point by point, 86 KB a "
+           "sample, a GC a second and page faults as freed pages went back to the OS and returned. The snapshot "
+           "now reuses its buffers and batching keeps copies in buffers it reuses: 34 KB a sample (a 1 s cycle: 51 "
+           "KB, from 77), a third of the GCs, 9 to 20% less CPU there; BenchmarkCycle went from 30 KB and 187 "
+           "allocations to 6 KB and 103. Calls into C: a collection's first cgo call wakes sysmon from its sleep "
+           "into polling every 20 µs while the collection runs; one call (mallinfo) added 135 µs a sample at "
+           "100 ms (392 and 339 µs without it, 532 and 472 with). A collection made nine (taking the JVM's batches, "
+           "one per push slot, and mallinfo); it now makes none: Go reads the shim's mailboxes in place, and the "
+           "shim reads the malloc state after each push, on our Java thread (the push's part of the JVM sample "
+           "includes it). In a live JVM at 100 ms, A/B on the same machine, sparkotel's threads' page faults halved and "
+           "sysmon's sleeps fell by a sixth (1,310 to 1,098 in 15 s), but a cycle's CPU moved within the noise "
+           "(1,334 to 1,295 µs, mean of three runs each): something else there keeps waking sysmon, not yet "
+           "found.")
+
 md += ["## Why, target by target, and what comes next", "",
        "- **Threads**: sparkotel adds one Java thread (\"sparkotel\": it starts the core, samples, and runs the "
        "sink's reports, in turn). The others are the Go runtime's. Loading the library starts five OS threads before "
@@ -298,21 +315,27 @@ md += ["## Why, target by target, and what comes next", "",
        "/proc reads and the socket), the JVM sample 21% (interpreted for minutes at one sample a second; that "
        "path uses arrays, while loops and prebuilt series specs), glibc's mallinfo 4%. A large part of the Go side was "
        "the send, paid once per sample, so sampling and sending are now separate (`export.interval`): below 1 s, samples "
-       "wait and go out once a second, several points per series in one request." + batching_line(),
+       "wait and go out once a second, several points per series in one request." + batching_line() + " " + GO_SIDE,
        "- **The JVM sample at one a second** costs far more than hot (the \"as live\" row against the full "
-       "sample's): at one call a second the sampler never reaches the JIT's thresholds and runs interpreted on cold "
-       "caches; lowering the thresholds (Tier3 at 5 calls, Tier4 at 20) did not lower a 1 s cycle, so cold caches "
-       "and the calls into the JVM's native side count as much. Measured one part at a time at one a second: the "
-       "memory pools' getUsage (a call into the JVM's native side per pool; 100 to 150 µs for eight pools in a "
-       "plain JVM) is most of the MXBeans' share; Spark's memory manager getters (each "
-       "synchronized, summing a Scala map over tasks, interpreted) about 90 µs. Writing an entry cost about 1.1 µs "
-       "(three ByteBuffer puts, each a dozen interpreted calls deep); entries now go into a long array, 0.15 µs, "
-       "and into the direct buffer in one bulk put at push (the push row now includes it), which took a sample "
-       "from 474 to 392 µs. Series ids are now memoised and found again by reference rather than through a Scala "
-       "map: the hot MXBeans part went from 7.8 to 4.9 µs, the cold sample from 392 to 376 µs, within this "
-       "machine's noise. What remains is mostly the JVM's own native side (the pools) and Spark's getters. "
-       "Next: read the pools less expensively (one getUsage per pool is the API; HotSpot's perf counters, which "
-       "jstat reads, hold the same figures in shared memory unless -XX:-UsePerfData).",
+       "sample's), and most of the difference is the interpreter: at one call a second the sampler runs interpreted "
+       "for minutes, while the same sample at one a second once the hot loops have compiled it"
+       + (f" costs {us(jvm['compiled.sample'][0])} against {us(jvm['cold.sample'][0])} µs (the \"once compiled\" "
+          "row: same pauses, same cold caches)" if "compiled.sample" in jvm and "cold.sample" in jvm else
+          " costs a fraction of it")
+       + ". A live JVM gets there slowly: sampling once a second in a Spark JVM, a sample's CPU fell from about 415 "
+       "to 260 µs over five minutes as the JIT compiled its parts one by one (one run; an earlier try with lowered "
+       "JIT thresholds measured only the whole 1 s cycle, whose ±25% noise hid this). Compiling it sooner would "
+       "take thousands of calls at start-up, when the executor is busiest, so it is not done. The path is already "
+       "lean for the interpreter: entries go into a long array (0.15 µs each where three ByteBuffer puts cost "
+       "1.1 µs) and into the direct buffer in one bulk put, series ids are memoised and found again by reference "
+       "(the hot MXBeans part went from 7.8 to 4.9 µs), and specs are built once. What remains, compiled, is "
+       "mostly the JVM's own native side: the memory pools' getUsage (a call into the JVM per pool, which builds a "
+       "MemoryUsage; 51 µs for eight pools at one a second, interpreted, measured alone) and, in the push, glibc's "
+       "malloc state, read there since it left the Go side (mallinfo walks every arena's free lists: tens of µs "
+       "in a Spark JVM, the same cost it had in Go). Spark's memory manager getters are about 90 µs interpreted "
+       "(each synchronized, summing a Scala map over tasks). Reading the pools from HotSpot's perf counters (the "
+       "shared memory jstat reads) would avoid those calls, but it moves reading the JVM out of the JVM side, "
+       "which the design fixes; not done without that decision.",
        "- **C (100 ms)**: the \"of which sparkotel's threads\" column is what our threads really cost, read from "
        "/proc per thread; compare it with C's added executor CPU. The driver's core and the collector receiving "
        "one export a second from each JVM, ten points per series (its CPU is its own column), run on the same two "
