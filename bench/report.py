@@ -75,18 +75,22 @@ if push:
 if "jvm.full_sample" in jvm:
     ns, n = jvm["jvm.full_sample"]
     md.append(f"| JVM: one full sample ({n} readings, incl. JNI push) ≤ 100 µs CPU | {us(ns)} µs | {verdict(ns <= 100_000)} |")
-if "cold.sample" in jvm:
-    ns, n = jvm["cold.sample"]
-    parts = ", ".join(f"{k[len('cold.'):].replace('_', ' ')} {us(v[0])}" for k, v in jvm.items()
-                      if k.startswith("cold.") and k != "cold.sample")
-    md.append(f"| JVM: the same sample at one a second, as live (cold caches, not yet compiled; {n} samples) | "
-              f"{us(ns)} µs ({parts}) | {verdict(ns <= 100_000)} |")
-if "compiled.sample" in jvm:
-    ns, n = jvm["compiled.sample"]
-    parts = ", ".join(f"{k[len('compiled.'):].replace('_', ' ')} {us(v[0])}" for k, v in jvm.items()
-                      if k.startswith("compiled.") and k != "compiled.sample")
-    md.append(f"| JVM: the same sample at one a second once compiled (after the hot loops; what a long-lived JVM "
-              f"approaches as the JIT compiles the sampler; {n} samples) | {us(ns)} µs ({parts}) | {verdict(ns <= 100_000)} |")
+
+
+def one_a_second_row(label, what):
+    """SampleBench's samples at one a second (label: cold or compiled), part by part."""
+    if f"{label}.sample" not in jvm:
+        return
+    ns, n = jvm[f"{label}.sample"]
+    parts = ", ".join(f"{k[len(label) + 1:].replace('_', ' ')} {us(v[0])}" for k, v in jvm.items()
+                      if k.startswith(label + ".") and k != f"{label}.sample")
+    md.append(f"| JVM: the same sample at one a second, {what}; {n} samples) | {us(ns)} µs ({parts}) | "
+              f"{verdict(ns <= 100_000)} |")
+
+
+one_a_second_row("cold", "as live (cold caches, not yet compiled")
+one_a_second_row("compiled", "once compiled (after the hot loops; what a long-lived JVM approaches as the JIT "
+                 "compiles the sampler")
 cycles = {k[len("cycle."):]: v for k, v in jvm.items() if k.startswith("cycle.")}
 
 

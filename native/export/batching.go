@@ -197,21 +197,25 @@ func merged[N int64 | float64](kept, more metricdata.Aggregation) (metricdata.Ag
 // emptied is data without its points: keeping their buffer, ours to reuse, or with none
 // when data's points are someone else's.
 func emptied(data metricdata.Aggregation, keepBuffer bool) metricdata.Aggregation {
-	switch d := data.(type) {
-	case metricdata.Gauge[int64]:
-		d.DataPoints = cut(d.DataPoints, keepBuffer)
+	if d, ok := emptiedOf[int64](data, keepBuffer); ok {
 		return d
-	case metricdata.Gauge[float64]:
-		d.DataPoints = cut(d.DataPoints, keepBuffer)
-		return d
-	case metricdata.Sum[int64]:
-		d.DataPoints = cut(d.DataPoints, keepBuffer)
-		return d
-	case metricdata.Sum[float64]:
-		d.DataPoints = cut(d.DataPoints, keepBuffer)
+	}
+	if d, ok := emptiedOf[float64](data, keepBuffer); ok {
 		return d
 	}
 	return data
+}
+
+func emptiedOf[N int64 | float64](data metricdata.Aggregation, keepBuffer bool) (metricdata.Aggregation, bool) {
+	switch d := data.(type) {
+	case metricdata.Gauge[N]:
+		d.DataPoints = cut(d.DataPoints, keepBuffer)
+		return d, true
+	case metricdata.Sum[N]:
+		d.DataPoints = cut(d.DataPoints, keepBuffer)
+		return d, true
+	}
+	return data, false
 }
 
 func cut[N int64 | float64](dps []metricdata.DataPoint[N], keepBuffer bool) []metricdata.DataPoint[N] {
