@@ -183,36 +183,29 @@ func appendPoints(kept, more []metricdata.Metrics) []metricdata.Metrics {
 
 // merged is kept with more's points appended, when kept holds points of type N.
 func merged[N int64 | float64](kept, more metricdata.Aggregation) (metricdata.Aggregation, bool) {
-	switch d := kept.(type) {
-	case metricdata.Gauge[N]:
-		d.DataPoints = appendData(d.DataPoints, more)
-		return d, true
-	case metricdata.Sum[N]:
-		d.DataPoints = appendData(d.DataPoints, more)
-		return d, true
-	}
-	return kept, false
+	return withPoints(kept, func(dps []metricdata.DataPoint[N]) []metricdata.DataPoint[N] { return appendData(dps, more) })
 }
 
 // emptied is data without its points: keeping their buffer, ours to reuse, or with none
 // when data's points are someone else's.
 func emptied(data metricdata.Aggregation, keepBuffer bool) metricdata.Aggregation {
-	if d, ok := emptiedOf[int64](data, keepBuffer); ok {
+	if d, ok := withPoints(data, func(dps []metricdata.DataPoint[int64]) []metricdata.DataPoint[int64] { return cut(dps, keepBuffer) }); ok {
 		return d
 	}
-	if d, ok := emptiedOf[float64](data, keepBuffer); ok {
+	if d, ok := withPoints(data, func(dps []metricdata.DataPoint[float64]) []metricdata.DataPoint[float64] { return cut(dps, keepBuffer) }); ok {
 		return d
 	}
 	return data
 }
 
-func emptiedOf[N int64 | float64](data metricdata.Aggregation, keepBuffer bool) (metricdata.Aggregation, bool) {
+// withPoints is data with its points replaced by f's result, when data holds points of type N.
+func withPoints[N int64 | float64](data metricdata.Aggregation, f func([]metricdata.DataPoint[N]) []metricdata.DataPoint[N]) (metricdata.Aggregation, bool) {
 	switch d := data.(type) {
 	case metricdata.Gauge[N]:
-		d.DataPoints = cut(d.DataPoints, keepBuffer)
+		d.DataPoints = f(d.DataPoints)
 		return d, true
 	case metricdata.Sum[N]:
-		d.DataPoints = cut(d.DataPoints, keepBuffer)
+		d.DataPoints = f(d.DataPoints)
 		return d, true
 	}
 	return data, false
