@@ -31,8 +31,9 @@ var (
 // cost grows with the number of arenas: see docs/performance.md.
 //
 // In a JVM the shim reads it after each push, on the pushing thread, into a stash (malloc.c)
-// that Collect reads in place: a call into C from the collecting goroutine would cost more
-// than the read (see bridge/sparkotel.h). So the values are those of the JVM's latest sample.
+// that Collect reads in place: a call into C from the collecting goroutine wakes the Go
+// runtime's sysmon into polling (see bridge/sparkotel.h). So the values are those of the
+// JVM's latest sample.
 // When no push came since the last collection (no JVM sampler: tests, or one that stopped)
 // Collect reads glibc itself.
 type mallocProbe struct {
