@@ -264,7 +264,7 @@ GO_SIDE = ("Profiling the Go side alone (the core with its real probes, exportin
            "one per push slot, and mallinfo); it now makes none: Go reads the shim's mailboxes in place, and the "
            "shim reads the malloc state after each push, on our Java thread (the push's part of the JVM sample "
            "includes it). In a live JVM at 100 ms, A/B on the same machine, sparkotel's threads' page faults halved and "
-           "sysmon's sleeps fell by a sixth (1,310 to 1,098 in 15 s), but a cycle's CPU moved within the noise "
+           "sysmon's sleeps fell by a sixth (1,310 to 1,098 in one 15 s run each), but a cycle's CPU moved within the noise "
            "(1,334 to 1,295 µs, mean of three runs each): something else there keeps waking sysmon, not yet "
            "found.")
 
