@@ -263,10 +263,8 @@ GO_SIDE = ("Profiling the Go side alone (the core with its real probes, exportin
            "100 ms (392 and 339 µs without it, 532 and 472 with). A collection made nine (taking the JVM's batches, "
            "one per push slot, and mallinfo); it now makes none: Go reads the shim's mailboxes in place, and the "
            "shim reads the malloc state after each push, on our Java thread (the push's part of the JVM sample "
-           "includes it). In a live JVM at 100 ms, A/B on the same machine, sparkotel's threads' page faults halved and "
-           "sysmon's sleeps fell by a sixth (1,310 to 1,098 in one 15 s run each), but a cycle's CPU moved within the noise "
-           "(1,334 to 1,295 µs, mean of three runs each): something else there keeps waking sysmon, not yet "
-           "found.")
+           "includes it). Whether this shows in a live JVM is not measured yet: an A/B run of the cycle bench "
+           "meant to compare the two libraries loaded the same one on both sides.")
 
 md += ["## Why, target by target, and what comes next", "",
        "- **Threads**: sparkotel adds one Java thread (\"sparkotel\": it starts the core, samples, and runs the "
