@@ -152,13 +152,14 @@ var statusMetrics = []struct {
 
 type processProbe struct {
 	statusPath, statPath, fdPath string
+	fdCPath                      []byte // fdPath NUL-terminated, for the raw stat
 	fds                          fdCounting
 	r                            fileReader
 }
 
 func newProcessProbe(env Env) Probe {
 	dir := env.ProcRoot + "/" + strconv.Itoa(env.PID)
-	p := &processProbe{statusPath: dir + "/status", statPath: dir + "/stat", fdPath: dir + "/fd"}
+	p := &processProbe{statusPath: dir + "/status", statPath: dir + "/stat", fdPath: dir + "/fd", fdCPath: cPath(nil, dir+"/fd")}
 	p.fds = howToCountFDs(p.fdPath, env.PID == os.Getpid())
 	return p
 }
@@ -193,7 +194,7 @@ func howToCountFDs(path string, self bool) fdCounting {
 func (p *processProbe) countFDs() (int, error) {
 	if p.fds == fdsBySize {
 		var st syscall.Stat_t
-		if err := syscall.Stat(p.fdPath, &st); err != nil {
+		if err := rawStat(p.fdCPath, &st); err != nil {
 			return 0, err
 		}
 		return int(st.Size), nil

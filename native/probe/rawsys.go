@@ -10,6 +10,8 @@ import (
 // scheduler's syscall bookkeeping: through syscall.Syscall, any read over 20 µs lets sysmon
 // hand our P to another thread, which it must wake (or create) for the rest of the cycle.
 // Opening paths uses a NUL-terminated copy kept in the caller's buffer: no allocation.
+// The stat call has a different number on each architecture (rawsys_<arch>.go): the
+// library is built for amd64 and arm64.
 
 // cPath returns path NUL-terminated in buf (reused).
 func cPath(buf []byte, path string) []byte {
@@ -45,3 +47,12 @@ func rawGetdents(fd int, b []byte) (int, error) {
 }
 
 func rawClose(fd int) { syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(fd), 0, 0) }
+
+func rawStat(cpath []byte, st *syscall.Stat_t) error {
+	_, _, e := syscall.RawSyscall6(sysFstatat, uintptr(atFDCWD), uintptr(unsafe.Pointer(&cpath[0])),
+		uintptr(unsafe.Pointer(st)), 0, 0, 0)
+	if e != 0 {
+		return e
+	}
+	return nil
+}

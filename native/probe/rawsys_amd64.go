@@ -1,0 +1,5 @@
+package probe
+
+import "syscall"
+
+const sysFstatat = syscall.SYS_NEWFSTATAT
