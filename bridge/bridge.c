@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sparkotel.h"
+#include "timerslack.h"
 #include "_cgo_export.h"
 
 #define ERRLEN 512
@@ -46,6 +47,7 @@ static int logs_waiting;    /* atomic */
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
 	JNIEnv *env;
 	(void)reserved;
+	sotel_restore_loader_slack(); /* first: Go's threads have been created with it already */
 	/* 1.6 is the newest version we need; asking for more would refuse old JVMs. */
 	if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_6) != JNI_OK) return JNI_ERR;
 	jclass c = (*env)->FindClass(env, "io/sparkotel/bridge/NativeException");

@@ -36,6 +36,21 @@ class NativeLoaderSpec extends AnyFunSuite {
     assert(summary.contains("afterStop=stopped"), summary)
   }
 
+  test("the Go runtime's threads get 1 ms of timer slack; the loading thread keeps its own") {
+    val (rc, out) = roundTrip()
+    assert(rc == 0, out.mkString("\n"))
+    val line = out.find(_.startsWith("slack ")).getOrElse(fail(out.mkString("\n")))
+    val Slack = """slack loader=(\d+)->(\d+) go=(.*)""".r
+    val (before, after, go) = line match {
+      case Slack(b, a, g) => (b.toLong, a.toLong, g.split(",").toSeq.filter(_.nonEmpty))
+      case _ => fail(line)
+    }
+    assert(before < 1000000L && after == before, s"the loading thread's slack must be put back: $line")
+    assert(go.size >= 3, s"the runtime's first thread, sysmon and the template thread at least: $line")
+    assume(!go.contains("unreadable"), s"reading another thread's timer slack needs CAP_SYS_NICE here: $line")
+    assert(go.forall(_ == "1000000"), line)
+  }
+
   test("the jar (Java 8 bytecode) loads and round-trips on every JDK installed here") {
     val jdks = Option(new File("/usr/lib/jvm").listFiles).getOrElse(Array.empty[File])
       .map(d => new File(d, "bin/java")).filter(_.canExecute).map(_.getCanonicalFile).distinct
