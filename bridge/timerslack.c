@@ -5,9 +5,9 @@
  * Why: while a collection or an export runs, Go's sysmon thread wakes every 20 us (the
  * kernel adds the thread's timer slack, 50 us by default, to each sleep) to look for
  * goroutines to preempt and system calls to take the P back from. Inside a JVM a cycle
- * of ours lasts a few ms of wall time, so these wake-ups, each a context switch, were a
- * quarter of the Go side's CPU at one cycle a second (measured in docs/performance.md).
- * With 1 ms of slack the kernel lets them coalesce. Nothing of ours needs timers finer
+ * of ours lasts a few ms of wall time, so there are dozens of these wake-ups, each a
+ * context switch. With 1 ms of slack the kernel lets them coalesce: the Go side's CPU at
+ * one cycle a second fell by a fifth (docs/performance.md). Nothing of ours needs timers finer
  * than that: samples are 100 ms apart at least, exports have second-long timeouts, and
  * sysmon's 10 ms preemption tick is unchanged.
  *
