@@ -35,6 +35,11 @@ func startReceiver(t *testing.T, delay time.Duration) *receiver {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startReceiverOn(t, lis, delay)
+}
+
+func startReceiverOn(t *testing.T, lis net.Listener, delay time.Duration) *receiver {
+	t.Helper()
 	r := &receiver{delay: delay, addr: lis.Addr().String(), srv: grpc.NewServer()}
 	colmetrics.RegisterMetricsServiceServer(r.srv, r)
 	go func() { _ = r.srv.Serve(lis) }()
