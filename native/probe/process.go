@@ -159,7 +159,8 @@ type processProbe struct {
 
 func newProcessProbe(env Env) Probe {
 	dir := env.ProcRoot + "/" + strconv.Itoa(env.PID)
-	p := &processProbe{statusPath: dir + "/status", statPath: dir + "/stat", fdPath: dir + "/fd", fdCPath: cPath(nil, dir+"/fd")}
+	p := &processProbe{statusPath: dir + "/status", statPath: dir + "/stat", fdPath: dir + "/fd"}
+	p.fdCPath = cPath(nil, p.fdPath)
 	p.fds = howToCountFDs(p.fdPath, env.PID == os.Getpid())
 	return p
 }
