@@ -23,6 +23,7 @@ type Runtime struct {
 	batches  batchStore
 	pipeline *export.Pipeline
 	users    int // Start calls not yet matched by Stop
+	threads  threadKeeper
 }
 
 var (
@@ -50,17 +51,16 @@ func Start(kv map[string]string) (attached bool, err error) {
 		Log("WARN", "sparkotel: "+w)
 	}
 	cfg.Version = Version
-	// A small runtime inside a big JVM: one P, then hand back the idle threads the runtime
-	// left at load (it started with one P per CPU). Sysmon and the template thread remain.
+	// A small runtime inside a big JVM: one P, and (threadKeeper, once this call has
+	// returned to the JVM) no more threads than that needs: sysmon, cgo's template thread
+	// and one worker per P.
 	runtime.GOMAXPROCS(cfg.GoMaxProcs)
-	if before, after := trimThreads(cfg.GoMaxProcs + 2); after < before {
-		Log("DEBUG", fmt.Sprintf("sparkotel: Go runtime threads %d -> %d", before, after))
-	}
 	debug.SetMemoryLimit(cfg.GoMemLimit)
 	// The live heap is a few MB and the garbage ~30 KB a cycle: collecting at +50% instead
 	// of +100% keeps ~2 MB less resident for a GC every few dozen cycles.
 	debug.SetGCPercent(50)
-	rt := &Runtime{Config: cfg, series: newSeriesTable(), users: 1}
+	rt := &Runtime{Config: cfg, series: newSeriesTable(), users: 1,
+		threads: threadKeeper{keep: cfg.GoMaxProcs + 2, next: time.Now().Add(firstTrim)}}
 	rt.pipeline, err = export.Start(cfg, rt, Log, settle)
 	if err != nil {
 		return false, fmt.Errorf("%w: %v", ErrConfig, err)
@@ -177,8 +177,9 @@ func (rt *Runtime) eachStored(fn func(s *Series, r Reading)) {
 }
 
 // EachPushed implements export.Pushed. It takes the new batches: the SDK runs the catalogue's
-// producer first in each collection.
+// producer first in each collection. The collection is also when spare threads are checked.
 func (rt *Runtime) EachPushed(fn func(m catalog.ID, attrs attribute.Set, v float64)) {
+	rt.threads.check(time.Now())
 	rt.EachReading(func(s *Series, r Reading) {
 		if s.Forwarded == "" {
 			fn(s.Metric, s.Set, r.Value)

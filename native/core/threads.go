@@ -3,16 +3,15 @@ package core
 import (
 	"runtime"
 	"runtime/metrics"
+	"sync"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // loadThread is the thread that ran package initialisation: in the c-shared library that is
 // the runtime's first thread (m0), which the runtime never ends (it would wedge it instead).
 var loadThread = syscall.Gettid()
-
-// trimRounds bounds the work of one trim: each round ends at most one thread, and a load leaves only a few.
-const trimRounds = 16
 
 // LiveThreads is the number of OS threads the Go runtime owns now (callers from C, such as
 // JVM threads, are not counted).
@@ -25,71 +24,96 @@ func LiveThreads() int {
 	return int(s[0].Value.Uint64())
 }
 
-// trimThreads ends idle runtime threads until at most keep remain, and returns the live
-// count before and after.
+// Why threads are trimmed: the runtime never ends an idle thread. Loading the library leaves
+// idle ones behind (it starts with one P per CPU). Later, whenever work needs a thread while
+// the only worker waits in the netpoller, the runtime starts one more: sysmon taking the P
+// from a thread that returned to the JVM or sat in a system call, or waking the scavenger
+// after a GC (traced in a JVM: one or the other every 10 to 20 s). With one P the runtime
+// needs three: the first thread, sysmon and cgo's template thread. A goroutine that exits
+// while locked to its thread ends that thread (documented for runtime.LockOSThread); that is
+// the only way to give one back.
 //
-// Why: when the library loads, the runtime starts with GOMAXPROCS = all CPUs, and its
-// initialisation leaves idle threads behind (a spinning one, and one that took over while
-// the first thread waited for the GC's helpers). The runtime never ends idle threads, so
-// they would stay in the executor for its whole life. A goroutine that exits while locked
-// to its thread ends that thread (documented for runtime.LockOSThread); that is the only
-// way to give one back. The first thread cannot be ended, so it is kept as the worker:
-// the trim hops from thread to thread, ending each, until it lands on the first thread,
-// which then ends the rest.
+// The catch is the P of the thread that ends: it goes to an idle thread, and with none idle
+// the runtime starts a new one, a replacement for the thread just ended. So a thread is ended
+// only while the first thread is idle: when a timer wakes the trim on another thread, that
+// thread was the one waiting in the netpoller, and the first thread, not polling and not
+// running (the P was free), is idle.
+
+const (
+	trimRounds = 16                    // bounds one trim's work; each round ends at most one thread
+	trimHop    = 2 * time.Millisecond  // the trim's sleep, to be woken by whoever polls
+	trimFlip   = 50 * time.Millisecond // long enough for sysmon to see a system call twice
+	maxMisses  = 2                     // replacements in a row before a trim gives up
+
+	// The first trim waits for the start's call to have returned to the JVM (sysmon then
+	// takes the P from that thread, which may start one more); see threadKeeper.
+	firstTrim = time.Second
+	trimGap   = 10 * time.Second
+)
+
+var trimming sync.Mutex // one trim at a time: a second would end the threads the first relies on
+
+// trimThreads ends idle runtime threads until at most keep remain, and returns the live
+// count before and after. It waits for the trim; it is meant for a goroutine of ours, not a
+// JVM thread's call. A trim already under way makes it return at once.
 func trimThreads(keep int) (before, after int) {
 	before = LiveThreads()
-	done := make(chan struct{})
-	go trimFrom(keep, trimRounds, 0, 0, done)
-	<-done
+	if before <= keep || !trimming.TryLock() {
+		return before, before
+	}
+	defer trimming.Unlock()
+	t := &trim{keep: keep, rounds: trimRounds, done: make(chan struct{})}
+	time.AfterFunc(0, t.round)
+	<-t.done
 	return before, LiveThreads()
 }
 
-// trimFrom runs locked to its thread; ended is the live count left when the thread before
-// it ended (0 on the first hop), misses how many hops in a row got a thread started for them.
-func trimFrom(keep, rounds, ended, misses int, done chan struct{}) {
-	runtime.LockOSThread()
-	if ended > 0 && !dropsBelow(ended) {
-		misses++ // no idle thread took this hop: the runtime started one for it
-	} else {
-		misses = 0
-	}
-	if syscall.Gettid() == loadThread {
-		endOthers(keep, rounds)
-	} else if rounds > 0 && misses < maxMisses && LiveThreads() > keep {
-		// The runtime hands the P to an idle thread, which runs the next hop; with none idle
-		// it starts one, which the hop ends instead. maxMisses bounds those starts: in a
-		// container near its pid limit a failed thread start would abort the process.
-		go trimFrom(keep, rounds-1, LiveThreads(), misses, done)
-		return // locked: this thread ends
-	}
-	runtime.UnlockOSThread()
-	close(done)
+// trim is one trim's state, handed from round to round (each on the thread it landed on).
+type trim struct {
+	keep, rounds int
+	ended        int // the live count when the previous round ended its thread, else 0
+	misses       int // rounds in a row whose ended thread the runtime replaced
+	done         chan struct{}
 }
 
-// maxMisses is how many threads in a row a trim may have started only to end them.
-const maxMisses = 2
-
-// endOthers runs on the first thread, held by the calling goroutine: a goroutine started
-// now runs on another thread, and ending that one leaves the first as the worker.
-func endOthers(keep, rounds int) {
-	for ; rounds > 0; rounds-- {
-		live := LiveThreads()
-		if live <= keep {
-			return
+// round runs on the thread that ran the timer that started it (time.AfterFunc starts f on
+// that thread's P), or on the idle thread that took the P of the thread the last round ended.
+func (t *trim) round() {
+	if t.ended > 0 {
+		if dropsBelow(t.ended) {
+			t.misses = 0
+		} else {
+			t.misses++
 		}
-		// A timer, not a go statement: its goroutine starts on the thread that runs the
-		// timer, an idle one or the one waiting in the netpoller; a go statement would go
-		// to an idle thread or, when the only other one is in the netpoller, a new one.
-		ran := make(chan struct{})
-		time.AfterFunc(0, func() {
-			runtime.LockOSThread()
-			close(ran)
-		})
-		<-ran
-		if !dropsBelow(live) {
-			return // it ran on a thread started for it: no idle thread is left to end
-		}
+		t.ended = 0
 	}
+	live := LiveThreads()
+	if t.rounds <= 0 || t.misses >= maxMisses || live <= t.keep {
+		close(t.done) // misses: the runtime keeps starting one for each ended; stop churning
+		return
+	}
+	t.rounds--
+	if syscall.Gettid() != loadThread {
+		// Not the first thread, so the first is idle: this thread was woken from the netpoller
+		// by the timer, or took the P from one that was. The next round goes to an idle thread.
+		t.ended = live
+		go t.round()
+		runtime.LockOSThread()
+		return // exits locked: this thread ends
+	}
+	// The first thread was the one polling, so the idle ones never run a timer. Holding it in
+	// a system call makes sysmon hand the P on: an idle thread takes it and, with the next
+	// round's timer set, waits in the netpoller in the first thread's place, which is idle
+	// once back. The timer then wakes the other thread.
+	time.AfterFunc(trimFlip+trimHop, t.round)
+	blockingSleep(trimFlip)
+}
+
+// blockingSleep sleeps in a system call that the runtime sees as one (Syscall, unlike
+// RawSyscall, marks the P as in a system call), so that sysmon takes the P away.
+func blockingSleep(d time.Duration) {
+	ts := syscall.NsecToTimespec(int64(d))
+	syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
 }
 
 // dropsBelow waits briefly for the live count to drop below live: a thread leaves the
@@ -102,4 +126,31 @@ func dropsBelow(live int) bool {
 		syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
 	}
 	return false
+}
+
+// threadKeeper starts trims from the collection loop. The first, a second after the start,
+// goes down to keep. After that the runtime soon wants a spare again (a GC's scavenger
+// wake-up or a hand-off while the only worker polls: every 10 to 20 s in a JVM), and ending
+// it each time would only trade it for a thread start a few seconds later (measured: about
+// 10% more CPU a cycle at 1 s, for no fewer threads most of the time). So later trims leave
+// that one spare and end only what a burst of hand-offs added, at most once per trimGap.
+// Used by the collection's goroutine only.
+type threadKeeper struct {
+	keep    int
+	next    time.Time // no trim starts before
+	trimmed bool      // the first trim has run
+}
+
+func (k *threadKeeper) check(now time.Time) {
+	limit := k.keep
+	if k.trimmed {
+		limit++
+	}
+	if now.Before(k.next) || LiveThreads() <= limit {
+		return
+	}
+	k.next, k.trimmed = now.Add(trimGap), true
+	// Not logged: the JVM drains log lines by calling into Go, and the return from such a
+	// call can hand the P on, which is what starts a spare. sparkotel.self.threads shows it.
+	go trimThreads(limit)
 }

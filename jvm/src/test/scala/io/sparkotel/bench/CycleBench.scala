@@ -25,20 +25,38 @@ import io.sparkotel.core.Agent
 object CycleBench {
   private val ticksToNanos = 1e9 / 100 // USER_HZ
 
+  private val named = scala.collection.mutable.Map[String, Boolean]() // tid -> named "sparkotel"
+
   /**
-   * CPU nanoseconds of every thread named "sparkotel" so far, and how many there are. From
-   * schedstat's run time, in ns, where the kernel keeps it: stat's utime and stime count 10 ms
-   * ticks, which over a 20 s run of 100 ms cycles is ±50 µs a cycle.
+   * CPU nanoseconds so far of each thread named "sparkotel", by tid. From schedstat's run
+   * time, in ns, where the kernel keeps it: stat's utime and stime count 10 ms ticks, which
+   * over a 20 s run of 100 ms cycles is ±50 µs a cycle.
    */
-  private def ours(): (Double, Int) = {
+  private def ours(): Map[String, Double] = {
     val tasks = Option(new File("/proc/self/task").listFiles).getOrElse(Array.empty[File])
     def read(t: File, name: String) = new String(Files.readAllBytes(Paths.get(t.getPath, name)))
-    val cpu: Seq[Double] = tasks.toSeq.filter(t => Try(read(t, "comm").trim == "sparkotel").getOrElse(false)).flatMap { t =>
+    tasks.toSeq.filter(t => named.getOrElseUpdate(t.getName, Try(read(t, "comm").trim == "sparkotel").getOrElse(false))).flatMap { t =>
       Try(read(t, "schedstat").split(" ")(0).toDouble)
         .orElse(Try { val f = read(t, "stat").split("\\) ")(1).split(" "); (f(11).toLong + f(12).toLong) * ticksToNanos })
-        .toOption
+        .toOption.map(t.getName -> _)
+    }.toMap
+  }
+
+  /**
+   * The CPU nanoseconds our threads spend over the next millis, and how many are live at the
+   * end. Polled every 250 ms because the core ends spare Go threads, and a thread's CPU leaves
+   * /proc with it: an ended thread counts up to its last poll.
+   */
+  private def spentOver(millis: Long): (Double, Int) = {
+    val base = ours()
+    var seen, last = base
+    val end = System.nanoTime + millis * 1000000L
+    while (System.nanoTime < end) {
+      Thread.sleep(math.max(1L, math.min(250L, (end - System.nanoTime) / 1000000L)))
+      last = ours()
+      seen = seen ++ last
     }
-    (cpu.sum, cpu.length)
+    (seen.map { case (tid, ns) => ns - base.getOrElse(tid, 0.0) }.sum, last.size)
   }
 
   /** CPU nanoseconds of the one Java thread among them (the sampler's part, JNI push included). */
@@ -61,14 +79,12 @@ object CycleBench {
           .map { case (k, v) => s"spark.metrics.conf.*.sink.otel.$k" -> v }
         val lease = Agent.start(conf, "driver", Seq("spark.app.id" -> sc.applicationId), "bench")
         Thread.sleep(3000) // loaded, started, first exports done
-        val (c0, _) = ours()
         val j0 = javaThreadCpu()
-        Thread.sleep(seconds * 1000)
-        val (c1, threads) = ours()
+        val (spent, threads) = spentOver(seconds * 1000)
         val j1 = javaThreadCpu()
         lease.release()
         val cycles = seconds * 1000 / millis
-        println(f"BENCH cycle.$label ${(c1 - c0) / cycles}%.0f $cycles")
+        println(f"BENCH cycle.$label ${spent / cycles}%.0f $cycles")
         println(f"BENCH cycle_jvm.$label ${(j1 - j0).toDouble / cycles}%.0f $cycles")
         println(s"BENCH threads.sparkotel $threads 0")
       }

@@ -51,6 +51,14 @@ class NativeLoaderSpec extends AnyFunSuite {
     assert(go.forall(_ == "1000000"), line)
   }
 
+  test("the Go runtime keeps three threads once started: its first, sysmon and cgo's template thread") {
+    val (rc, out) = roundTrip()
+    assert(rc == 0, out.mkString("\n"))
+    // Loading leaves spare threads (the runtime starts with one P per CPU); the core ends
+    // them without the runtime starting replacements.
+    assert(out.contains("gothreads=3"), out.mkString("\n"))
+  }
+
   test("the jar (Java 8 bytecode) loads and round-trips on every JDK installed here") {
     val jdks = Option(new File("/usr/lib/jvm").listFiles).getOrElse(Array.empty[File])
       .map(d => new File(d, "bin/java")).filter(_.canExecute).map(_.getCanonicalFile).distinct
