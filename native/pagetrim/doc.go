@@ -12,5 +12,7 @@
 // write flag, outside the RELRO range, and only when the object has no text relocations.
 // Their pages are the file's, so dropping them loses nothing (MADV_DONTNEED on a private
 // file mapping nobody wrote); pages a relocation wrote are anonymous copies and are never
-// touched here.
+// touched here. Nor is a page written since load, such as a debugger's breakpoint or a
+// uprobe (perf probe, bpftrace): /proc/self/pagemap shows it as a private copy, and dropping
+// it would silently remove the probe.
 package pagetrim

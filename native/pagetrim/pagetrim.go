@@ -2,12 +2,41 @@ package pagetrim
 
 /*
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <link.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-struct sotel_trim { uintptr_t self; uintptr_t page; int found; int textrel; size_t dropped; int errors; };
+struct sotel_trim { uintptr_t self; uintptr_t page; int pagemap; int found; int textrel; size_t dropped; int errors; };
+
+static void sotel_drop(struct sotel_trim *t, uintptr_t lo, uintptr_t hi) {
+	if (lo >= hi) return;
+	if (madvise((void *)lo, hi - lo, MADV_DONTNEED) == 0) t->dropped += hi - lo;
+	else t->errors++;
+}
+
+// Drops [lo, hi) except the pages someone wrote since load: a debugger's breakpoint or a
+// uprobe (perf probe, bpftrace) replaces a code page with a private copy, which dropping
+// would silently undo. /proc/self/pagemap tells them apart: present, and not a file page
+// (bit 61, Linux 3.5 on). Without it every page is dropped.
+static void sotel_drop_unwritten(struct sotel_trim *t, uintptr_t lo, uintptr_t hi) {
+	if (t->pagemap < 0) { sotel_drop(t, lo, hi); return; }
+	uint64_t entries[512];
+	uintptr_t run = lo; // start of the pages not yet dropped or kept
+	for (uintptr_t at = lo; at < hi;) {
+		size_t n = (hi - at) / t->page;
+		if (n > 512) n = 512;
+		ssize_t got = pread(t->pagemap, entries, n * sizeof entries[0], (off_t)(at / t->page * sizeof entries[0]));
+		if (got <= 0) { sotel_drop(t, run, hi); return; }
+		n = (size_t)got / sizeof entries[0];
+		for (size_t i = 0; i < n; i++, at += t->page) {
+			int present = (entries[i] >> 63) & 1, file = (entries[i] >> 61) & 1;
+			if (present && !file) { sotel_drop(t, run, at); run = at + t->page; }
+		}
+	}
+	sotel_drop(t, run, hi);
+}
 
 // A range [lo, hi) minus the pages of every writable or RELRO range, dropped piece by piece.
 static void sotel_trim_range(struct sotel_trim *t, struct dl_phdr_info *info, uintptr_t lo, uintptr_t hi) {
@@ -22,9 +51,7 @@ static void sotel_trim_range(struct sotel_trim *t, struct dl_phdr_info *info, ui
 		if (wlo > lo) sotel_trim_range(t, info, lo, wlo);
 		lo = whi;
 	}
-	if (lo >= hi) return;
-	if (madvise((void *)lo, hi - lo, MADV_DONTNEED) == 0) t->dropped += hi - lo;
-	else t->errors++;
+	sotel_drop_unwritten(t, lo, hi);
 }
 
 static int sotel_trim_visit(struct dl_phdr_info *info, size_t size, void *data) {
@@ -59,7 +86,9 @@ static int sotel_trim_visit(struct dl_phdr_info *info, size_t size, void *data) 
 static void sotel_trim_self(struct sotel_trim *t) {
 	t->self = (uintptr_t)&sotel_trim_self;
 	t->page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	t->pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	dl_iterate_phdr(sotel_trim_visit, t);
+	if (t->pagemap >= 0) close(t->pagemap);
 }
 */
 import "C"

@@ -7,7 +7,9 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"unsafe"
 )
 
 // table lives in the executable's read-only data; its checksum must survive the drop.
@@ -93,5 +95,32 @@ func TestReadOnlyDropsResidentPages(t *testing.T) {
 	}
 	if _, err := ReadOnly(); err != nil {
 		t.Fatalf("second call: %v", err)
+	}
+}
+
+// poked is read-only data that the test writes as a debugger would write a breakpoint.
+const poked = "sparkotel: a debugger wrote into this page"
+
+// TestReadOnlyKeepsWrittenPages writes one byte of a read-only page the way a debugger or a
+// uprobe does (the kernel gives the process a private copy of the page) and checks that the
+// drop keeps that copy: dropping it would silently undo the write.
+func TestReadOnlyKeepsWrittenPages(t *testing.T) {
+	p := unsafe.StringData(poked)
+	page := os.Getpagesize()
+	start := unsafe.Add(unsafe.Pointer(p), -int(uintptr(unsafe.Pointer(p))&uintptr(page-1)))
+	region := unsafe.Slice((*byte)(start), page)
+	if err := syscall.Mprotect(region, syscall.PROT_READ|syscall.PROT_WRITE); err != nil {
+		t.Skipf("cannot make the page writable here: %v", err)
+	}
+	*p = 'S'
+	if err := syscall.Mprotect(region, syscall.PROT_READ); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadOnly(); err != nil {
+		t.Fatal(err)
+	}
+	// Read through the page, not the string: the compiler may fold a load from constant data.
+	if got := region[uintptr(unsafe.Pointer(p))-uintptr(start)]; got != 'S' {
+		t.Fatalf("the written byte reads %q after the drop: the page's private copy was dropped", got)
 	}
 }
