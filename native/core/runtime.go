@@ -59,8 +59,8 @@ func Start(kv map[string]string) (attached bool, err error) {
 	// The live heap is a few MB and the garbage ~30 KB a cycle: collecting at +50% instead
 	// of +100% keeps ~2 MB less resident for a GC every few dozen cycles.
 	debug.SetGCPercent(50)
-	rt := &Runtime{Config: cfg, series: newSeriesTable(), users: 1,
-		threads: threadKeeper{keep: cfg.GoMaxProcs + 2, next: time.Now().Add(firstTrim)}}
+	rt := &Runtime{Config: cfg, series: newSeriesTable(), users: 1}
+	rt.threads.keep, rt.threads.next = cfg.GoMaxProcs+2, time.Now().Add(firstTrim)
 	rt.pipeline, err = export.Start(cfg, rt, Log, settle)
 	if err != nil {
 		return false, fmt.Errorf("%w: %v", ErrConfig, err)

@@ -134,14 +134,17 @@ func dropsBelow(live int) bool {
 // it each time would only trade it for a thread start a few seconds later (measured: about
 // 10% more CPU a cycle at 1 s, for no fewer threads most of the time). So later trims leave
 // that one spare and end only what a burst of hand-offs added, at most once per trimGap.
-// Used by the collection's goroutine only.
+// Collections run on the exporter's goroutine, and the last one on whoever stops the core.
 type threadKeeper struct {
+	mu      sync.Mutex
 	keep    int
 	next    time.Time // no trim starts before
 	trimmed bool      // the first trim has run
 }
 
 func (k *threadKeeper) check(now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	limit := k.keep
 	if k.trimmed {
 		limit++

@@ -34,7 +34,7 @@ func TestTrimThreadsEndsIdleThreads(t *testing.T) {
 func TestThreadKeeperTrimsAtMostOncePerGap(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	now := time.Now()
-	k := threadKeeper{keep: 3, next: now.Add(firstTrim)}
+	k := &threadKeeper{keep: 3, next: now.Add(firstTrim)}
 	growThreads(t)
 	k.check(now) // before firstTrim: too early
 	if n := waitForThreads(3, 200*time.Millisecond); n == 3 {
