@@ -41,9 +41,12 @@ func LiveThreads() int {
 
 const (
 	trimRounds = 16                    // bounds one trim's work; each round ends at most one thread
-	trimHop    = 2 * time.Millisecond  // the trim's sleep, to be woken by whoever polls
+	trimHop    = 2 * time.Millisecond  // after a flip, time for the first thread to go idle
 	trimFlip   = 50 * time.Millisecond // long enough for sysmon to see a system call twice
-	maxMisses  = 2                     // replacements in a row before a trim gives up
+	// Failed rounds in a row before a trim gives up: a thread replaced, or a flip that did not
+	// move the polling. Each may have cost a thread start, and near a container's pid limit a
+	// failed start aborts the process.
+	maxMisses = 2
 
 	// The first trim waits for the start's call to have returned to the JVM (sysmon then
 	// takes the P from that thread, which may start one more); see threadKeeper.
@@ -71,8 +74,9 @@ func trimThreads(keep int) (before, after int) {
 // trim is one trim's state, handed from round to round (each on the thread it landed on).
 type trim struct {
 	keep, rounds int
-	ended        int // the live count when the previous round ended its thread, else 0
-	misses       int // rounds in a row whose ended thread the runtime replaced
+	ended        int  // the live count when the previous round ended its thread, else 0
+	misses       int  // failed rounds in a row (see maxMisses)
+	flipped      bool // the previous round held the first thread to move the polling
 	done         chan struct{}
 }
 
@@ -94,6 +98,7 @@ func (t *trim) round() {
 	}
 	t.rounds--
 	if syscall.Gettid() != loadThread {
+		t.flipped = false
 		// Not the first thread, so the first is idle: this thread was woken from the netpoller
 		// by the timer, or took the P from one that was. The next round goes to an idle thread.
 		t.ended = live
@@ -101,6 +106,15 @@ func (t *trim) round() {
 		runtime.LockOSThread()
 		return // exits locked: this thread ends
 	}
+	if t.flipped {
+		// Back on the first thread: no idle thread took over the polling (perhaps none is
+		// idle, and sysmon started one for the P).
+		if t.misses++; t.misses >= maxMisses {
+			close(t.done)
+			return
+		}
+	}
+	t.flipped = true
 	// The first thread was the one polling, so the idle ones never run a timer. Holding it in
 	// a system call makes sysmon hand the P on: an idle thread takes it and, with the next
 	// round's timer set, waits in the netpoller in the first thread's place, which is idle
