@@ -163,7 +163,11 @@ func (k *threadKeeper) check(now time.Time) {
 	if k.trimmed {
 		limit++
 	}
-	if now.Before(k.next) || LiveThreads() <= limit {
+	if now.Before(k.next) {
+		return
+	}
+	if LiveThreads() <= limit {
+		k.next = now.Add(time.Second) // look again in a second, not at every 100 ms sample
 		return
 	}
 	k.next, k.trimmed = now.Add(trimGap), true
