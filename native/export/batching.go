@@ -80,7 +80,8 @@ func (b *batching) sendThen(ctx context.Context, next func(context.Context) erro
 
 // send hands what is kept to the exporter. A failed send is counted there and its points
 // are not retried (the exporter already retried within the timeout). A send our own
-// shutdown cancelled is not a failure: its points stay for the final send.
+// shutdown stopped before it began is not a failure: its points stay for the final send.
+// One already under way is not cancelled (see uncancelled), so no point is sent twice.
 func (b *batching) send(ctx context.Context) error {
 	if b.points == 0 {
 		return nil
@@ -100,7 +101,7 @@ func (b *batching) send(ctx context.Context) error {
 		b.out.ScopeMetrics = append(b.out.ScopeMetrics, sm)
 	}
 	err := b.Exporter.Export(ctx, &b.out)
-	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+	if errors.Is(err, errNotSent) {
 		return err
 	}
 	b.clear()

@@ -34,15 +34,17 @@ func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMe
 			err = fmt.Errorf("exporter panicked: %v", r)
 		}
 	}()
-	err = e.Exporter.Export(ctx, rm)
 	if e.settled != nil {
 		defer e.once.Do(e.settled)
 	}
-	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
-		// Our own shutdown cancelled it mid-flight: not an outage. The final export that
-		// follows carries the same series' latest values, so nothing is lost either.
-		return err
+	if err := ctx.Err(); err != nil {
+		// Our own shutdown came before the send began: not an outage, and nothing left the
+		// process, so the caller may keep the points for the final export.
+		return fmt.Errorf("%w: %w", errNotSent, err)
 	}
+	sendCtx, cancel := uncancelled(ctx)
+	defer cancel()
+	err = e.Exporter.Export(sendCtx, rm)
 	if err != nil {
 		e.failures.Add(1)
 		e.dropped.Add(int64(countPoints(rm)))
@@ -56,6 +58,20 @@ func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMe
 		e.log("INFO", fmt.Sprintf("sparkotel: exporting to %s again (%d exports failed so far)", e.target, e.failures.Load()))
 	}
 	return nil
+}
+
+// errNotSent marks an export that did not begin: its points never left the process.
+var errNotSent = errors.New("export not sent")
+
+// uncancelled is ctx without its cancellation but with its deadline. Once a send has begun,
+// our shutdown lets it finish (its deadline, the export timeout, still bounds it) rather than
+// cancel it: a cancelled send may already have reached the collector, and neither counting
+// its points as lost nor sending them again with the final export would be true.
+func uncancelled(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(context.WithoutCancel(ctx), d)
+	}
+	return context.WithoutCancel(ctx), func() {}
 }
 
 func countPoints(rm *metricdata.ResourceMetrics) int {
