@@ -222,7 +222,9 @@ if os.path.exists(jobs_path):
             f"the driver, and for B and C Spark fetching our 9 MB jar from the driver, which A and D do not have "
             f"and a jar in the image avoids"
             + (f", {med('B sparkotel 1s', 'jar_fetch_ms'):.0f} ms here" if "jar_fetch_ms" in base else "") + "): "
-            f"sparkotel {su:+.0f} ms, Java agent {added('D otel java agent', 'startup_ms'):+.0f} ms")
+            f"sparkotel {su:+.0f} ms, Java agent {added('D otel java agent', 'startup_ms'):+.0f} ms; "
+            f"A alone spans {spread('startup_ms'):.0f} ms across rounds, so sparkotel's part is read from "
+            f"the executor's log below")
     if "plugin_init_ms" in jobs["B sparkotel 1s"][0]:
         init = med("B sparkotel 1s", "plugin_init_ms")
         line += (f"; what the plugin step holds Spark's executor thread for, from the executor's own log "

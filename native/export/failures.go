@@ -37,9 +37,10 @@ func (e *countingExporter) Export(ctx context.Context, rm *metricdata.ResourceMe
 	if e.settled != nil {
 		defer e.once.Do(e.settled)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ctx.Err(); errors.Is(err, context.Canceled) {
 		// Our own shutdown came before the send began: not an outage, and nothing left the
-		// process, so the caller may keep the points for the final export.
+		// process, so the caller may keep the points for the final export. (A deadline already
+		// past is not ours to excuse: that send fails below and is counted.)
 		return fmt.Errorf("%w: %w", errNotSent, err)
 	}
 	sendCtx, cancel := uncancelled(ctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 )
@@ -35,5 +36,21 @@ func TestShutdownCancellationIsNotAnOutage(t *testing.T) {
 	_ = e.Export(context.Background(), &metricdata.ResourceMetrics{})
 	if e.failures.Load() != 2 || len(logs.all()) != 1 {
 		t.Fatalf("refused exports: %d failures counted, %d lines logged; want 2 and 1", e.failures.Load(), len(logs.all()))
+	}
+}
+
+// TestLateExportIsCounted: an export whose deadline passed before it began (a collection that
+// outlasted the export timeout) is a failure like any other: its points are counted as lost,
+// not excused as our shutdown's.
+func TestLateExportIsCounted(t *testing.T) {
+	var logs logSink
+	e := &countingExporter{Exporter: stuckExporter{}, target: "collector", log: logs.log}
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	if err := e.Export(ctx, gaugeCollection(3)); err == nil || errors.Is(err, errNotSent) {
+		t.Fatalf("late export: err=%v, want a failure", err)
+	}
+	if e.failures.Load() != 1 || e.dropped.Load() != 3 {
+		t.Fatalf("late export: %d failures, %d points lost counted; want 1 and 3", e.failures.Load(), e.dropped.Load())
 	}
 }
