@@ -379,7 +379,12 @@ for name, v in rows:
     other = ", ".join(f"{v[k]} {k}" for k in v if k not in ("ns/op", "cpu-ns/op", "B/op", "allocs/op"))
     md.append(f"| {name} | {v.get('ns/op', '')} | {v.get('cpu-ns/op', '')} | {v.get('B/op', '')} | {v.get('allocs/op', '')} | {other} |")
 md += ["", "BenchmarkChildren/N: the descendant scan with N processes below the JVM (a generated tree); "
-       "BenchmarkMallinfoArenas: mallinfo2 after N threads created their glibc arenas (at most 8 × cores).", ""]
+       "BenchmarkMallinfoArenas: mallinfo2 after N threads created their glibc arenas (at most 8 × cores); "
+       "BenchmarkMallinfoFreeChunks: mallinfo2 in a heap fragmented into N small free chunks. mallinfo walks "
+       "every free chunk holding its arena's lock, and threads allocating from that arena wait meanwhile, so the "
+       "shim spaces reads to at least 200 times the last one's duration (exported as "
+       "sparkotel.malloc.read.duration): a tidy heap is read at every sample, a badly fragmented one every few "
+       "seconds or minutes, and sparkotel holds malloc's locks at most 0.5% of the time.", ""]
 if jvm:
     md += ["## JVM side", "", "One sample's parts, CPU of the sampling thread (ThreadMXBean), real library, real "
            "SparkEnv (bench/…/SampleBench.scala). cold.*: one sample a second before the code is compiled, "

@@ -66,8 +66,9 @@ void sotel_logs_queued(void);
 
 /*
  * Implemented in C in the Go module (native/probe/malloc.c), called by the shim after each
- * push: glibc's malloc state is read on the pushing thread, at most every 50 ms, into a
- * stash the malloc probe reads in place (so that a collection needs no call into C).
+ * push: glibc's malloc state is read on the pushing thread, at most every 50 ms and no
+ * sooner than 200 times the last read took (it holds malloc's locks), into a stash the
+ * malloc probe reads in place (so that a collection needs no call into C).
  */
 void sotel_malloc_refresh(void);
 

@@ -28,6 +28,7 @@ const (
 	CgroupMemoryStat
 	CgroupMemoryPressure
 	MallocMemory
+	MallocReadDuration
 	SelfMemoryHeap
 	SelfMemoryTotal
 	SelfGoroutines
@@ -90,7 +91,8 @@ var Metrics = [...]Metric{
 	CgroupMemoryEvents:             {Name: "sparkotel.cgroup.memory.events", Unit: "{event}", Instrument: Counter, Value: Int, Source: "cgroup", Stability: "development", Attributes: []string{"sparkotel.cgroup.event"}, Description: "cgroup memory events (v2 memory.events oom, oom_kill, max, high; v1 oom_kill and failcnt as max)."},
 	CgroupMemoryStat:               {Name: "sparkotel.cgroup.memory.stat", Unit: "By", Instrument: Gauge, Value: Int, Source: "cgroup", Stability: "development", Attributes: []string{"sparkotel.cgroup.memory.kind"}, Description: "cgroup memory by kind (anon, file) from memory.stat (v1 rss, cache)."},
 	CgroupMemoryPressure:           {Name: "sparkotel.cgroup.memory.pressure", Unit: "%", Instrument: Gauge, Value: Double, Source: "cgroup", Stability: "development", Attributes: []string{"sparkotel.psi.scope"}, Description: "Share of the last 10 s in which tasks of the cgroup stalled on memory (v2 memory.pressure avg10)."},
-	MallocMemory:                   {Name: "sparkotel.malloc.memory", Unit: "By", Instrument: Gauge, Value: Int, Source: "malloc", Stability: "development", Attributes: []string{"sparkotel.malloc.state"}, Description: "glibc malloc state (in_use, free, releasable, mmapped), as of the JVM's latest sample (read right after it). With mallinfo (glibc < 2.33) the counters wrap above 4 GiB."},
+	MallocMemory:                   {Name: "sparkotel.malloc.memory", Unit: "By", Instrument: Gauge, Value: Int, Source: "malloc", Stability: "development", Attributes: []string{"sparkotel.malloc.state"}, Description: "glibc malloc state (in_use, free, releasable, mmapped), as of the JVM's latest sample (read right after it). Reading it holds malloc's locks for as long as sparkotel.malloc.read.duration, so reads come no sooner than 200 times that; a collection with no new read has no point. With mallinfo (glibc < 2.33) the counters wrap above 4 GiB."},
+	MallocReadDuration:             {Name: "sparkotel.malloc.read.duration", Unit: "s", Instrument: Gauge, Value: Double, Source: "malloc", Stability: "development", Attributes: []string{}, Description: "Wall time the last read of glibc's malloc state took. mallinfo walks every arena's free lists under that arena's lock (a heap fragmented into a million free chunks takes over 100 ms), so it tells how long threads allocating meanwhile may have waited."},
 	SelfMemoryHeap:                 {Name: "sparkotel.self.memory.heap", Unit: "By", Instrument: Gauge, Value: Int, Source: "self", Stability: "development", Attributes: []string{}, Description: "Bytes of live Go heap objects in the sparkotel core."},
 	SelfMemoryTotal:                {Name: "sparkotel.self.memory.total", Unit: "By", Instrument: Gauge, Value: Int, Source: "self", Stability: "development", Attributes: []string{}, Description: "All memory the Go runtime of the sparkotel core has mapped."},
 	SelfGoroutines:                 {Name: "sparkotel.self.goroutines", Unit: "{goroutine}", Instrument: Gauge, Value: Int, Source: "self", Stability: "development", Attributes: []string{}, Description: "Goroutines of the sparkotel core."},

@@ -64,7 +64,7 @@ func BenchmarkChildren(b *testing.B) {
 	}
 }
 
-// BenchmarkMallinfoArenas: mallinfo locks and walks every arena.
+// BenchmarkMallinfoArenas: mallinfo locks and walks every arena (one read, unspaced).
 func BenchmarkMallinfoArenas(b *testing.B) {
 	if MallocAPI() == "" {
 		b.Skip("not glibc")
@@ -73,9 +73,22 @@ func BenchmarkMallinfoArenas(b *testing.B) {
 	for _, n := range []int{1, 4, 16, 64} {
 		made += arenas.Spawn(n - made)
 		b.Run(fmt.Sprintf("threads_%d", n), func(b *testing.B) {
-			p := newMallocProbe(Env{})
-			var r Recorder
-			benchcpu.Measure(b, func() { r.Reset(); _ = p.Collect(&r) })
+			benchcpu.Measure(b, func() { _ = mallinfoNow() })
+		})
+	}
+}
+
+// BenchmarkMallinfoFreeChunks: mallinfo walks every free chunk under its arena's lock; a heap
+// fragmented by many small frees makes one read long (reads are spaced by their cost).
+func BenchmarkMallinfoFreeChunks(b *testing.B) {
+	if MallocAPI() == "" {
+		b.Skip("not glibc")
+	}
+	for _, n := range []int{1000, 100000, 1000000} {
+		b.Run(fmt.Sprintf("free_%d", n), func(b *testing.B) {
+			_, release := arenas.Fragment(2 * n)
+			defer release()
+			benchcpu.Measure(b, func() { _ = mallinfoNow() })
 		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
+	"github.com/sparkotel/sparkotel/native/probe/internal/arenas"
 )
 
 const fixturePID = 4242
@@ -19,12 +20,14 @@ func fixtureEnv(tree string) Env {
 }
 
 // collect runs the named probes on a fixture tree and keys each value as name{k=v,...}.
+// A malloc read is due whatever ran before.
 func collect(t *testing.T, env Env, names ...string) map[string]float64 {
 	t.Helper()
 	s, err := NewSet(env, names)
 	if err != nil {
 		t.Fatal(err)
 	}
+	forgetMallocReads()
 	var r Recorder
 	s.Collect(&r)
 	out := map[string]float64{}
@@ -161,13 +164,14 @@ func TestMallocProbeOnThisProcess(t *testing.T) {
 }
 
 // TestMallocStashSparesTheCall: after a push has refreshed the stash (as the shim does), a
-// collection reads it in place instead of calling into C; with no push since, it calls.
+// collection reads it in place instead of calling into C; with no push since, it refreshes
+// the stash itself, and has points only when a read was due.
 func TestMallocStashSparesTheCall(t *testing.T) {
 	if MallocAPI() == "" {
 		t.Skip("not glibc")
 	}
 	p := newMallocProbe(DefaultEnv()).(*mallocProbe)
-	time.Sleep(60 * time.Millisecond) // past the refresh's rate limit, whatever ran before
+	forgetMallocReads()
 	refreshStash()
 	calls := mallocCalls.Load()
 	var r Recorder
@@ -177,14 +181,52 @@ func TestMallocStashSparesTheCall(t *testing.T) {
 	if got := mallocCalls.Load() - calls; got != 0 {
 		t.Errorf("%d calls into C after a refresh, want the stash read in place", got)
 	}
-	if len(r.Points) != 4 || r.Points[0].Int <= 0 {
-		t.Errorf("stashed points = %+v, want 4 with in_use > 0", r.Points)
+	if len(r.Points) != 5 || r.Points[0].Int <= 0 {
+		t.Fatalf("stashed points = %+v, want 4 with in_use > 0 and the read's duration", r.Points)
 	}
+	took := time.Duration(r.Points[4].Float * 1e9)
 	r.Reset()
-	refreshStash() // within 50 ms of the last: rate-limited, the stash is not new
+	_ = p.Collect(&r) // no push since, and within 50 ms of the last read: none is due
+	if got := mallocCalls.Load() - calls; got != 1 || len(r.Points) != 0 {
+		t.Errorf("%d calls into C and %d points with no push and no read due, want 1 and 0", got, len(r.Points))
+	}
+	time.Sleep(max(60*time.Millisecond, 200*took+10*time.Millisecond)) // the first read after another test's frees can be slow
+	r.Reset()
 	_ = p.Collect(&r)
-	if got := mallocCalls.Load() - calls; got != 1 || len(r.Points) != 4 {
-		t.Errorf("%d calls into C and %d points with no new stash, want 1 and 4", got, len(r.Points))
+	if got := mallocCalls.Load() - calls; got != 2 || len(r.Points) != 5 {
+		t.Errorf("%d calls into C and %d points with no push and a read due, want 2 and 5", got, len(r.Points))
+	}
+}
+
+// TestMallocReadsAreSpacedByTheirCost: in a heap fragmented into 100,000 free chunks a read
+// takes about a millisecond, holding malloc's locks; the next comes no sooner than 200 times
+// that, and collections meanwhile have no malloc point. (A tidy heap is read again after
+// 50 ms: the test above.)
+func TestMallocReadsAreSpacedByTheirCost(t *testing.T) {
+	if MallocAPI() == "" {
+		t.Skip("not glibc")
+	}
+	_, release := arenas.Fragment(200000)
+	defer release()
+	defer forgetMallocReads()
+	p := newMallocProbe(DefaultEnv()).(*mallocProbe)
+	forgetMallocReads()
+	var r Recorder
+	_ = p.Collect(&r)
+	var took float64
+	for _, pt := range r.Points {
+		if pt.Metric == catalog.MallocReadDuration {
+			took = pt.Float
+		}
+	}
+	if len(r.Points) != 5 || took < 0.0004 {
+		t.Fatalf("reading a heap with 100,000 free chunks: %d points, %v s; want 5 points and at least 0.4 ms", len(r.Points), took)
+	}
+	time.Sleep(60 * time.Millisecond)
+	r.Reset()
+	_ = p.Collect(&r)
+	if len(r.Points) != 0 {
+		t.Errorf("read again 60 ms after a read that took %.2f ms: want none before %.0f ms", took*1e3, took*200e3)
 	}
 }
 
