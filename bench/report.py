@@ -392,6 +392,11 @@ if jvm:
            "below have compiled the code; the others: back to back after a warm-up, per operation.", "", "| part | µs CPU | readings |", "|---|---|---|"]
     for name, (ns, n) in jvm.items():
         md.append(f"| {name} | {us(ns)} | {n} |")
-    md.append("")
+    md += ["", "sink.report_N: one forwarding pass of the sink over a registry of N gauges, on our thread. A "
+           "registry name is cleaned and its series specs built once, when first seen (the registry hands the "
+           "same name strings every report): building them every report cost 2.2 to 2.7 µs a metric "
+           "(202.6 µs, 2,230.7 µs and 26,951.6 µs for 100, 1,000 and 10,000, one run before the change), far more "
+           "than reading the gauges. Past about 1,000 series the series ids' memo no longer holds them all and "
+           "each is found in a hash map instead.", ""]
 open(out_md, "w").write("\n".join(md) + "\n")
 print(f"wrote {out_md}")

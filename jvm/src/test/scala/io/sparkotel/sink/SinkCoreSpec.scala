@@ -35,6 +35,27 @@ class SinkCoreSpec extends AnyFunSuite {
     assert(bridge.released.contains("spark.block_manager.memory.max_mem_mb\t@kind=gauge"))
   }
 
+  test("a series two names forward stays while one is left; a name re-registered as another metric moves over") {
+    val bridge = new FakeBridge
+    val reg = new MetricRegistry
+    reg.register("app-1.driver.X.fooBar", gauge(1L))
+    reg.register("app-1.driver.X.foo_bar", gauge(2L)) // both clean to spark.x.foo_bar
+    val core = new SinkCore(new Properties, reg, () => Some(SinkCore.Context(bridge, Some("app-1"), Some("driver"))))
+    core.report()
+    reg.remove("app-1.driver.X.fooBar")
+    core.report()
+    assert(bridge.released.isEmpty, "spark.x.foo_bar is still forwarded")
+    assert(bridge.last("spark.x.foo_bar\t@kind=gauge") == 2)
+    reg.remove("app-1.driver.X.foo_bar")
+    reg.counter("app-1.driver.X.foo_bar").inc(4)
+    core.report()
+    assert(bridge.released == Seq("spark.x.foo_bar\t@kind=gauge"))
+    assert(bridge.last("spark.x.foo_bar\t@kind=sum") == 4)
+    reg.remove("app-1.driver.X.foo_bar")
+    core.report()
+    assert(bridge.released == Seq("spark.x.foo_bar\t@kind=gauge", "spark.x.foo_bar\t@kind=sum"))
+  }
+
   test("refused series are counted, a failing bridge never escapes") {
     val bridge = new FakeBridge
     bridge.refuse = _.startsWith("spark.")
