@@ -44,9 +44,10 @@ sotel_malloc_stash_t sotel_malloc_stash;
 
 /* mallinfo walks every arena's free lists holding that arena's lock: tens of µs in a tidy
  * heap, but 1 to 14 ms with 100,000 free chunks and 80 to 140 ms with a million, by their
- * sizes (measured: a heap fragmented by many small frees; BenchmarkMallinfoFreeChunks). Every thread allocating from the arena waits meanwhile,
- * so the next read comes no sooner than SPACING times the last one took: our reads hold
- * malloc's locks at most 0.5% of the time, and a tidy heap is still read at every sample. */
+ * sizes (a heap fragmented by many small frees; BenchmarkMallinfoFreeChunks). Every thread
+ * allocating from the arena waits meanwhile, so the next read comes no sooner than SPACING
+ * times the last one took: our reads hold malloc's locks at most 0.5% of the time, and a
+ * tidy heap is still read at every sample. */
 #define SPACING 200
 
 static int refreshing;  /* atomic: one thread reads and writes the stash at a time */
