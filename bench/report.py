@@ -378,7 +378,9 @@ md += ["## Go benchmarks", "", "`go test -bench . -benchmem` on the real /proc a
 for name, v in rows:
     other = ", ".join(f"{v[k]} {k}" for k in v if k not in ("ns/op", "cpu-ns/op", "B/op", "allocs/op"))
     md.append(f"| {name} | {v.get('ns/op', '')} | {v.get('cpu-ns/op', '')} | {v.get('B/op', '')} | {v.get('allocs/op', '')} | {other} |")
-md += ["", "BenchmarkChildren/N: the descendant scan with N processes below the JVM (a generated tree); "
+md += ["", "BenchmarkProbe/malloc: the probe's collection back to back, outside a JVM, so mostly one with no "
+       "read due (a call into C and the stash's check); the read itself is BenchmarkMallinfoArenas. "
+       "BenchmarkChildren/N: the descendant scan with N processes below the JVM (a generated tree); "
        "BenchmarkMallinfoArenas: mallinfo2 after N threads created their glibc arenas (at most 8 × cores); "
        "BenchmarkMallinfoFreeChunks: mallinfo2 in a heap fragmented into N small free chunks. mallinfo walks "
        "every free chunk holding its arena's lock, and threads allocating from that arena wait meanwhile, so the "
