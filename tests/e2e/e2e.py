@@ -93,6 +93,11 @@ for ex, p in sorted(by_exec.items()):
           3 <= per_request <= 1000 / INTERVAL_MS + 1, f"{len(times)} samples in {p.requests} requests")
     check(f"{ex}: the sink forwarded Spark's own metrics", any(n.startswith("spark.") for n in p.names()),
           sorted(n for n in p.names() if n.startswith("spark"))[:5])
+    # A reading that throws on this Spark (a changed internal API) is skipped and counted, so
+    # the job and the other readings go on: the count is the only trace, and must stay 0.
+    failed = {pt.attrs.get("sparkotel.reading"): pt.value for pt in p.series("sparkotel.jvm.sampler.errors")}
+    check(f"{ex}: no JVM-side reading failed", {"jvm", "spark", "tasks"} <= set(failed) and not any(failed.values()),
+          str(failed))
 for ex in ("0", "1"):
     p = by_exec.get(ex)
     if p is None:

@@ -127,6 +127,7 @@ final class JvmReading extends Reading {
 final class SparkMemoryReading extends Reading {
   val name = "spark"
   private val v = new Array[Long](6)
+  private val memory = new org.apache.spark.sparkotel.SparkMemory
   private def spec(m: Catalog.Metric, values: String*) = Spec.of(m.name, m.attributes, values)
   // In the order SparkMemory.read fills v.
   private val specs = Array(spec(Catalog.SparkMemoryUsed, "execution", "on_heap"),
@@ -135,7 +136,7 @@ final class SparkMemoryReading extends Reading {
     spec(Catalog.SparkMemoryStorageLimit, "off_heap"))
 
   def read(ids: SeriesIds, out: BatchWriter): Unit =
-    if (org.apache.spark.sparkotel.SparkMemory.read(v)) {
+    if (memory.read(v)) {
       var i = 0
       while (i < v.length) { out.add(ids.spec(specs(i)), v(i).toDouble); i += 1 }
       Headline.executionOnHeap = v(0)

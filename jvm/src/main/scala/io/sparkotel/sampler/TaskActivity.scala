@@ -4,7 +4,6 @@ import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicLong
 
 import scala.collection.JavaConverters._
-import scala.collection.mutable
 
 import io.sparkotel.core.{BatchWriter, Catalog, SeriesIds, Spec}
 
@@ -15,7 +14,11 @@ import io.sparkotel.core.{BatchWriter, Catalog, SeriesIds, Spec}
  * series are bounded by the stages running concurrently here.
  */
 object TaskActivity {
-  final case class Stage(id: Int, attempt: Int)
+  final case class Stage(id: Int, attempt: Int) {
+    // A case class hashes through MurmurHash3 over its boxed fields, several µs interpreted:
+    // this is hashed on every task's start and end, on Spark's task threads.
+    override def hashCode: Int = 31 * id + attempt
+  }
 
   private val active = new ConcurrentHashMap[Stage, Integer]()
   private val current = new ThreadLocal[Stage]
@@ -52,35 +55,50 @@ object TaskActivity {
 
 final class TaskReading extends Reading {
   val name = "tasks"
-  private val shown = mutable.HashMap.empty[TaskActivity.Stage, String] // stage -> its spec
-  private val seen = mutable.HashSet.empty[TaskActivity.Stage]
-  private val failedSpecs = mutable.HashMap.empty[String, String] // reason -> its spec
+  // java.util maps and while loops: at a sample a second this runs interpreted for minutes,
+  // where Scala's maps and sets cost several µs a call (the JDK's are compiled early in any
+  // JVM). A stage shown keeps its spec and the last sample that saw it.
+  private val shown = new java.util.HashMap[TaskActivity.Stage, TaskReading.Shown]()
+  private val failedSpecs = new java.util.HashMap[String, String]() // reason -> its spec
   private val completed = Spec.of(Catalog.SparkTasksCompleted.name, Catalog.SparkTasksCompleted.attributes, Nil)
+  private var sample = 0L
 
   def read(ids: SeriesIds, out: BatchWriter): Unit = {
-    var total = 0L
-    seen.clear()
+    sample += 1
+    var total, live = 0L
     val active = TaskActivity.activeEntries
     while (active.hasNext) {
       val e = active.next()
-      val stage = e.getKey
-      val spec = shown.getOrElseUpdate(stage, Spec.of(Catalog.SparkStageTasksActive.name,
-        Catalog.SparkStageTasksActive.attributes, Seq(stage.id.toString, stage.attempt.toString)))
-      out.add(ids.spec(spec), e.getValue.doubleValue)
+      var s = shown.get(e.getKey)
+      if (s == null) {
+        s = new TaskReading.Shown(Spec.of(Catalog.SparkStageTasksActive.name, Catalog.SparkStageTasksActive.attributes,
+          Seq(e.getKey.id.toString, e.getKey.attempt.toString)))
+        shown.put(e.getKey, s)
+      }
+      s.seen = sample
+      out.add(ids.spec(s.spec), e.getValue.doubleValue)
       total += e.getValue.intValue
-      seen += stage
+      live += 1
     }
-    if (shown.size > seen.size) { // a stage ended here: release its series
-      shown.keys.filterNot(seen.contains).toList.foreach { stage => ids.release(shown.remove(stage).get) }
+    if (shown.size > live) { // a stage ended here: release its series
+      val it = shown.values.iterator
+      while (it.hasNext) { val s = it.next(); if (s.seen != sample) { ids.release(s.spec); it.remove() } }
     }
     Headline.activeTasks = total
     out.add(ids.spec(completed), TaskActivity.completed.get.toDouble)
     val failures = TaskActivity.failureEntries
     while (failures.hasNext) {
       val e = failures.next()
-      val spec = failedSpecs.getOrElseUpdate(e.getKey,
-        Spec.of(Catalog.SparkTasksFailed.name, Catalog.SparkTasksFailed.attributes, Seq(e.getKey)))
+      var spec = failedSpecs.get(e.getKey)
+      if (spec == null) {
+        spec = Spec.of(Catalog.SparkTasksFailed.name, Catalog.SparkTasksFailed.attributes, Seq(e.getKey))
+        failedSpecs.put(e.getKey, spec)
+      }
       out.add(ids.spec(spec), e.getValue.get.toDouble)
     }
   }
+}
+
+private object TaskReading {
+  final class Shown(val spec: String) { var seen = 0L }
 }
