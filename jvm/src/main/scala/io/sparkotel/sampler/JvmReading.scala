@@ -30,6 +30,10 @@ final class JvmReading extends Reading {
     val kind = if (p.getType == MemoryType.HEAP) "heap" else "non_heap"
     Array(JvmMemoryUsed, JvmMemoryCommitted, JvmMemoryLimit, JvmMemoryUsedAfterLastGc).map(spec(_, kind, p.getName))
   }
+  // HotSpot keeps after-GC usage for heap pools only: for the others getCollectionUsage is a
+  // call into the JVM that always returns null, so a non-heap pool that answers null once is
+  // not asked again (5 of a G1 JVM's 8 pools, a few µs a sample at one a second).
+  private val collected = pools.map(p => p.getType == MemoryType.HEAP || p.getCollectionUsage != null)
   private val bufferSpecs = buffers.map(b => Array(JvmBufferMemoryUsed, JvmBufferMemoryLimit, JvmBufferCount).map(spec(_, b.getName)))
   private val gcSpecs = gcs.map(g => Array(JvmGcCount, JvmGcTime).map(spec(_, g.getName)))
   // The fixed series too: a sample runs once a second or so, so for its first minutes it is
@@ -61,8 +65,10 @@ final class JvmReading extends Reading {
         out.add(ids.spec(s(1)), u.getCommitted.toDouble)
         if (u.getMax >= 0) out.add(ids.spec(s(2)), u.getMax.toDouble)
       }
-      val after = p.getCollectionUsage // null for pools no collector manages
-      if (after != null) out.add(ids.spec(s(3)), after.getUsed.toDouble)
+      if (collected(i)) {
+        val after = p.getCollectionUsage // null for pools no collector manages
+        if (after != null) out.add(ids.spec(s(3)), after.getUsed.toDouble)
+      }
       i += 1
     }
     val heap = memory.getHeapMemoryUsage

@@ -32,6 +32,23 @@ class SamplerSpec extends AnyFunSuite {
     assert(v("process.uptime") > 0)
   }
 
+  test("after-GC usage is read for exactly the pools the JVM keeps it for, sample after sample") {
+    System.gc() // every collected pool then has an after-GC usage
+    val bridge = new FakeBridge
+    val s = new Sampler(bridge, 1000, Seq(new JvmReading), log)
+    startWriter(s)
+    val expected = java.lang.management.ManagementFactory.getMemoryPoolMXBeans.toArray.collect {
+      case p: java.lang.management.MemoryPoolMXBean if p.getCollectionUsage != null => p.getName
+    }.toSet
+    assert(expected.nonEmpty)
+    for (_ <- 1 to 3) {
+      s.sampleOnce()
+      val pools = bridge.last.keys.filter(_.startsWith("jvm.memory.used_after_last_gc\t"))
+        .map(_.split("jvm.memory.pool.name=").last).toSet
+      assert(pools == expected)
+    }
+  }
+
   test("a failing reading is skipped and counted; the others and the push go on") {
     val bridge = new FakeBridge
     val s = new Sampler(bridge, 1000, Seq(Broken, new JvmReading), log)
