@@ -20,7 +20,7 @@ final class SparkMemory {
     val m = env.memoryManager
     // Each getter takes the manager's lock, and so does each pool's sum over its tasks (the
     // pools lock on their manager): held once here, the six values are one consistent view
-    // and task threads meet one acquisition of a lock they contend for, not eight.
+    // and task threads meet one acquisition of a lock they contend for, not six.
     m.synchronized {
       out(0) = m.onHeapExecutionMemoryUsed
       out(1) = m.offHeapExecutionMemoryUsed
