@@ -49,7 +49,7 @@ $(NATIVE_OUT)/linux-%/libsparkotel.so: $(GO_SOURCES) | $(PY)
 	CGO_ENABLED=1 GOOS=linux GOARCH=$* ZIG_TARGET=$(ZIG_TARGET_$*) SPARKOTEL_PY=$(PY) \
 	CC=$(CURDIR)/tools/zig-cc CGO_CFLAGS="$(JNI_CFLAGS) -O2" \
 	go build -buildmode=c-shared -trimpath -tags $(GO_TAGS) -ldflags="$(GO_LDFLAGS) -extldflags '-Wl,--version-script=$(CURDIR)/bridge/exports.map -Wl,-z,now -s'" \
-		-o $@ ./native/libsparkotel
+		-o $@ ./bridge
 	@rm -f $(@:.so=.h)
 
 jars: $(JARS) ## the plugin jars for Scala 2.12 and 2.13 (both libraries inside)

@@ -1,9 +1,9 @@
 /*
  * bridge.c: every JNI entry point of sparkotel. It turns JNI arguments into the plain C
  * contract of sparkotel.h, calls the Go core, and turns failures into
- * io.sparkotel.bridge.NativeException. It also holds each slot's latest pushed batch for Go
- * to take: the push path takes one uncontended lock, does not enter Go, and allocates only
- * when a batch is larger than any before it.
+ * io.sparkotel.bridge.NativeException. It also holds each slot's latest pushed batch, which
+ * Go reads in place when it collects: a push checks the header, copies the batch once under
+ * the slot's lock and returns, without entering Go.
  */
 #include <jni.h>
 #include <pthread.h>
@@ -41,7 +41,6 @@ static void mailbox_lock(sotel_mailbox *m) {
 }
 static void mailbox_unlock(sotel_mailbox *m) { __atomic_store_n(&m->lock, 0, __ATOMIC_RELEASE); }
 
-static uint64_t last_seq;   /* atomic */
 static int logs_waiting;    /* atomic */
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
@@ -72,18 +71,18 @@ JNIEXPORT jstring JNICALL Java_io_sparkotel_bridge_NativeCore_version(JNIEnv *en
 }
 
 /* keysAndValues: k0, v0, k1, v1, ... Packed as NUL-terminated strings for Go. */
-JNIEXPORT jint JNICALL Java_io_sparkotel_bridge_NativeCore_start(JNIEnv *env, jclass cls, jobjectArray kv) {
+JNIEXPORT jstring JNICALL Java_io_sparkotel_bridge_NativeCore_start(JNIEnv *env, jclass cls, jobjectArray kv) {
 	(void)cls;
 	jsize n = kv == NULL ? 0 : (*env)->GetArrayLength(env, kv);
 	size_t total = 0, off = 0;
 	for (jsize i = 0; i < n; i++) {
 		jstring s = (jstring)(*env)->GetObjectArrayElement(env, kv, i);
-		if (s == NULL) { throw_status(env, SOTEL_ERR_ARG, "start", "null key or value"); return SOTEL_ERR_ARG; }
+		if (s == NULL) { throw_status(env, SOTEL_ERR_ARG, "start", "null key or value"); return NULL; }
 		total += (size_t)(*env)->GetStringUTFLength(env, s) + 1;
 		(*env)->DeleteLocalRef(env, s);
 	}
 	char *packed = malloc(total + 1);
-	if (packed == NULL) { throw_status(env, SOTEL_ERR_ARG, "start", "out of memory"); return SOTEL_ERR_ARG; }
+	if (packed == NULL) { throw_status(env, SOTEL_ERR_ARG, "start", "out of memory"); return NULL; }
 	for (jsize i = 0; i < n; i++) {
 		jstring s = (jstring)(*env)->GetObjectArrayElement(env, kv, i);
 		jsize len = (*env)->GetStringUTFLength(env, s);
@@ -93,10 +92,13 @@ JNIEXPORT jint JNICALL Java_io_sparkotel_bridge_NativeCore_start(JNIEnv *env, jc
 		(*env)->DeleteLocalRef(env, s);
 	}
 	char err[ERRLEN] = {0};
-	int status = sotel_start(packed, off, err, sizeof err);
+	char *effective = NULL;
+	int status = sotel_start(packed, off, &effective, err, sizeof err);
 	free(packed);
-	if (status < 0) throw_status(env, status, "start", err);
-	return status;
+	if (status < 0) { throw_status(env, status, "start", err); return NULL; }
+	jstring out = (*env)->NewStringUTF(env, effective);
+	free(effective);
+	return out;
 }
 
 JNIEXPORT jint JNICALL Java_io_sparkotel_bridge_NativeCore_defineSeries(JNIEnv *env, jclass cls, jstring spec) {
@@ -149,36 +151,25 @@ JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_detach(JNIEnv *env, j
 	memset(&slots[slot], 0, sizeof slots[slot]);
 	pthread_mutex_unlock(&slots_lock);
 	if (ref != NULL) (*env)->DeleteGlobalRef(env, ref);
+	sotel_mailbox_clear(slot); /* its last batch stops being exported */
+}
+
+void sotel_mailbox_clear(int slot) {
+	if (slot < 0 || slot >= SOTEL_MAX_SLOTS) return;
 	sotel_mailbox *m = &sotel_mailboxes[slot];
 	mailbox_lock(m);
 	free(m->data);
 	m->data = NULL;
-	m->capacity = m->length = 0;
-	__atomic_store_n(&m->seq, 0, __ATOMIC_RELEASE);
+	m->capacity = 0;
+	__atomic_store_n(&m->length, 0, __ATOMIC_RELEASE);
 	mailbox_unlock(m);
-	sotel_detach(slot); /* its last batch stops being exported */
 }
 
-/* The hot path: checks the header, copies into the slot's mailbox and returns, without
- * entering Go. The slot's owner is the only thread pushing to it; the lock is shared only
- * with Go's take, once per collection. Then the malloc probe's stash is refreshed, here
- * rather than from Go for the same reason (sparkotel.h). */
-JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_push(JNIEnv *env, jclass cls, jint slot, jint length) {
-	(void)cls;
-	if (slot < 0 || slot >= SOTEL_MAX_SLOTS || slots[slot].address == NULL || length < SOTEL_BATCH_HEADER_BYTES ||
-	    (jlong)length > slots[slot].capacity) {
-		throw_status(env, SOTEL_ERR_ARG, "push", "bad slot or length");
-		return;
-	}
-	const char *batch = slots[slot].address;
+int sotel_mailbox_put(int slot, const char *batch, size_t length) {
+	if (slot < 0 || slot >= SOTEL_MAX_SLOTS || batch == NULL || length < SOTEL_BATCH_HEADER_BYTES) return SOTEL_ERR_ARG;
 	int32_t count;
 	memcpy(&count, batch + 8, sizeof count);
-	if (count < 0 || (int64_t)count > ((int64_t)length - SOTEL_BATCH_HEADER_BYTES) / SOTEL_BATCH_ENTRY_BYTES) {
-		char detail[96];
-		snprintf(detail, sizeof detail, "batch claims %d entries in %d bytes", (int)count, (int)length);
-		throw_status(env, SOTEL_ERR_ARG, "push", detail);
-		return;
-	}
+	if (count < 0 || (size_t)count > (length - SOTEL_BATCH_HEADER_BYTES) / SOTEL_BATCH_ENTRY_BYTES) return SOTEL_ERR_ARG;
 	size_t n = SOTEL_BATCH_HEADER_BYTES + (size_t)count * SOTEL_BATCH_ENTRY_BYTES;
 	sotel_mailbox *m = &sotel_mailboxes[slot];
 	mailbox_lock(m);
@@ -186,17 +177,37 @@ JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_push(JNIEnv *env, jcl
 		char *grown = realloc(m->data, n + n / 2);
 		if (grown == NULL) {
 			mailbox_unlock(m);
-			throw_status(env, SOTEL_ERR_FULL, "push", "out of memory for the batch");
-			return;
+			return SOTEL_ERR_FULL;
 		}
 		m->data = grown;
 		m->capacity = n + n / 2;
 	}
 	memcpy(m->data, batch, n);
-	m->length = n;
-	__atomic_store_n(&m->seq, __atomic_add_fetch(&last_seq, 1, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
+	__atomic_store_n(&m->length, n, __ATOMIC_RELEASE);
 	mailbox_unlock(m);
-	sotel_malloc_refresh();
+	return SOTEL_OK;
+}
+
+/* The hot path: the batch goes into the slot's mailbox and the call returns, without
+ * entering Go. The slot's owner is the only thread pushing to it; the lock is shared only
+ * with Go's read, once per collection. */
+JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_push(JNIEnv *env, jclass cls, jint slot, jint length) {
+	(void)cls;
+	if (slot < 0 || slot >= SOTEL_MAX_SLOTS || slots[slot].address == NULL || length < 0 ||
+	    (jlong)length > slots[slot].capacity) {
+		throw_status(env, SOTEL_ERR_ARG, "push", "bad slot or length");
+		return;
+	}
+	int status = sotel_mailbox_put(slot, slots[slot].address, (size_t)length);
+	if (status == SOTEL_ERR_ARG) {
+		char detail[96];
+		int32_t count;
+		memcpy(&count, slots[slot].address + 8, sizeof count);
+		snprintf(detail, sizeof detail, "batch claims %d entries in %d bytes", (int)count, (int)length);
+		throw_status(env, status, "push", detail);
+	} else if (status < 0) {
+		throw_status(env, status, "push", "out of memory for the batch");
+	}
 }
 
 void sotel_logs_queued(void) { __atomic_store_n(&logs_waiting, 1, __ATOMIC_RELEASE); }

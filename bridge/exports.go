@@ -1,4 +1,4 @@
-package bridge
+package main
 
 /*
 #cgo CFLAGS: -Wall -Werror -O2
@@ -10,8 +10,6 @@ import "C"
 import (
 	"errors"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -27,18 +25,22 @@ func sotel_version(buf *C.char, n C.size_t) {
 	writeCString(buf, n, core.Version)
 }
 
+// sotel_start starts or joins the core. On success *effective is the effective
+// configuration as "key=value" lines, attached first; the caller frees it with free().
+//
 //export sotel_start
-func sotel_start(kv *C.char, kvLen C.size_t, errBuf *C.char, errLen C.size_t) (status C.int) {
+func sotel_start(kv *C.char, kvLen C.size_t, effective **C.char, errBuf *C.char, errLen C.size_t) (status C.int) {
 	defer recoverInto(&status, errBuf, errLen)
 	pairs, err := splitPairs(C.GoBytes(unsafe.Pointer(kv), C.int(kvLen)))
-	if err == nil {
-		var attached bool
-		attached, err = core.Start(pairs)
-		if err == nil && attached {
-			return C.SOTEL_ATTACHED
-		}
+	if err != nil {
+		return statusOf(err, errBuf, errLen)
 	}
-	return statusOf(err, errBuf, errLen)
+	cfg, attached, err := core.Start(pairs, jniHost{})
+	if err != nil {
+		return statusOf(err, errBuf, errLen)
+	}
+	*effective = C.CString(fmt.Sprintf("attached=%t\n%s", attached, cfg.Effective()))
+	return C.SOTEL_OK
 }
 
 //export sotel_define_series
@@ -55,68 +57,6 @@ func sotel_define_series(spec *C.char, specLen C.size_t, errBuf *C.char, errLen 
 func sotel_release_series(id C.int) (status C.int) {
 	defer recoverInto(&status, nil, 0)
 	return statusOf(core.ReleaseSeries(int32(id)), nil, 0)
-}
-
-//export sotel_detach
-func sotel_detach(slot C.int) {
-	defer func() { _ = recover() }()
-	taken.mu.Lock() // a take in progress must not hand the core a batch after it is cleared
-	defer taken.mu.Unlock()
-	core.ClearSlot(int(slot))
-}
-
-func init() {
-	core.SetBatchSource(takeBatches)
-	core.SetLogNotify(func() { C.sotel_logs_queued() })
-}
-
-// taken is what takeBatches knows of the shim's mailboxes: the last batch seen of each slot
-// and one buffer to copy into (the core copies each batch again, into the slot's own
-// buffer, so this one is reused at once).
-var taken struct {
-	mu  sync.Mutex
-	seq [core.MaxSlots]uint64
-	buf []byte
-}
-
-// takeBatches hands every batch pushed since the last call to the core, reading the shim's
-// mailboxes in place: no call into C (see sparkotel.h for why and for the protocol).
-func takeBatches(push func(slot int, b []byte)) {
-	taken.mu.Lock()
-	defer taken.mu.Unlock()
-	for slot := 0; slot < core.MaxSlots; slot++ {
-		m := &C.sotel_mailboxes[slot]
-		seq := (*uint64)(unsafe.Pointer(&m.seq))
-		if atomic.LoadUint64(seq) == taken.seq[slot] {
-			continue // nothing newer; or empty, as it was
-		}
-		lock := (*int32)(unsafe.Pointer(&m.lock))
-		if !atomic.CompareAndSwapInt32(lock, 0, 1) {
-			continue // a push is copying in: its batch is taken at the next collection
-		}
-		n := int(m.length)
-		if n > len(taken.buf) {
-			atomic.StoreInt32(lock, 0) // not allocating while the pusher may wait
-			taken.buf = make([]byte, n+n/2)
-			if !atomic.CompareAndSwapInt32(lock, 0, 1) {
-				continue
-			}
-			n = int(m.length)
-		}
-		// A batch that grew again between the two looks waits for the next collection.
-		fits := n > 0 && n <= len(taken.buf)
-		if fits {
-			copy(taken.buf, unsafe.Slice((*byte)(unsafe.Pointer(m.data)), n))
-		}
-		s := atomic.LoadUint64(seq)
-		atomic.StoreInt32(lock, 0)
-		if fits {
-			taken.seq[slot] = s
-			push(slot, taken.buf[:n])
-		} else if n == 0 {
-			taken.seq[slot] = s
-		}
-	}
 }
 
 // sotel_drain_logs returns the queued log lines, or NULL. The caller owns the string and

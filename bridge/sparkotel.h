@@ -33,25 +33,19 @@
 #define SOTEL_MAX_SLOTS 8         /* concurrent pushers (sampler, sink, ...) per process */
 
 /*
- * Mailboxes, written by the shim (bridge.c) and read by Go in place, without a call. A push
- * only copies the batch into its slot's mailbox: the JVM's threads do not enter the Go runtime
- * once per sample (a C thread leaving Go keeps the runtime's P until sysmon takes it back, and
- * the hand-off costs a wake-up and, sometimes, a new runtime thread). Go takes the batches
- * when it collects, reading the mailboxes itself: a collection's first cgo call wakes the
- * runtime's sysmon from its sleep, and it then polls every 20 us while the collection runs
- * (+135 us a sample at 100 ms, measured with the core alone).
+ * Mailboxes, written by the shim (bridge.c) and read by Go in place (host.go): a push copies
+ * its batch into its slot's mailbox and returns without entering the Go runtime; Go reads
+ * each slot's latest batch when it collects.
  *
- * Protocol: lock is a spinlock, 0 or 1, taken with an atomic exchange (acquire) and released
- * with an atomic store (release). The shim holds it to write or free a mailbox; Go tries it
- * once to copy a batch out and, when a push holds it, takes that batch at the next
- * collection. seq is written under the lock with an atomic store, so Go may read it without
- * the lock to skip slots with nothing new. seq numbers are never reused; 0 means empty.
+ * Protocol: lock is a spinlock, 0 or 1, taken with an atomic compare-and-swap or exchange
+ * (acquire) and released with an atomic store (release). The shim holds it to write or free
+ * a mailbox, Go to read one. length is stored atomically under the lock, so Go may read it
+ * without the lock to skip empty slots; 0 means empty (never pushed, or detached).
  */
 typedef struct {
 	int32_t lock;
 	int32_t reserved;
-	uint64_t seq;      /* of the latest batch */
-	uint64_t length;   /* its bytes, header included */
+	uint64_t length;   /* the latest batch's bytes, header included */
 	uint64_t capacity; /* of data */
 	char *data;        /* grows to the largest batch pushed; freed on detach */
 } sotel_mailbox;
@@ -59,17 +53,14 @@ typedef struct {
 extern sotel_mailbox sotel_mailboxes[SOTEL_MAX_SLOTS];
 
 /*
- * Implemented in C, called by Go.
+ * Implemented in C (bridge.c), called by JNI and by Go's tests.
+ * sotel_mailbox_put checks a batch's header against length and copies it into the slot's
+ * mailbox: SOTEL_OK, SOTEL_ERR_ARG (bad slot or header) or SOTEL_ERR_FULL (out of memory).
+ * sotel_mailbox_clear empties a slot's mailbox.
  * sotel_logs_queued tells the shim that log lines wait, so drainLogs calls into Go only then.
  */
+int sotel_mailbox_put(int slot, const char *batch, size_t length);
+void sotel_mailbox_clear(int slot);
 void sotel_logs_queued(void);
-
-/*
- * Implemented in C in the Go module (native/probe/malloc.c), called by the shim after each
- * push: glibc's malloc state is read on the pushing thread, at most every 50 ms and no
- * sooner than 200 times the last read took (it holds malloc's locks), into a stash the
- * malloc probe reads in place (so that a collection needs no call into C).
- */
-void sotel_malloc_refresh(void);
 
 #endif

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // logRing holds log lines for the JVM to drain into Spark's logging: Go never calls into
@@ -18,12 +19,11 @@ const maxLogLines = 64
 
 var logs logRing
 
-// logNotify, when set, is told that lines wait, so the JVM's drain can skip calling into
-// Go when none do. Set once, before the first Start.
-var logNotify func()
+// logHost, once a start has named it, is told that lines wait, so the JVM's drain can skip
+// calling into Go when none do.
+var logHost atomic.Pointer[Host]
 
-// SetLogNotify installs the notification of queued lines.
-func SetLogNotify(f func()) { logNotify = f }
+func setLogHost(h Host) { logHost.Store(&h) }
 
 // Log queues one line; level is DEBUG, INFO or WARN.
 func Log(level, msg string) {
@@ -34,8 +34,8 @@ func Log(level, msg string) {
 		logs.lines = append(logs.lines, level+" "+msg)
 	}
 	logs.mu.Unlock()
-	if logNotify != nil {
-		logNotify()
+	if h := logHost.Load(); h != nil && *h != nil {
+		(*h).LogsQueued()
 	}
 }
 

@@ -1,9 +1,7 @@
 package core
 
 import (
-	"encoding/binary"
 	"errors"
-	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -14,27 +12,15 @@ import (
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
-func batch(ts int64, entries ...any) []byte {
-	b := make([]byte, BatchHeaderBytes+len(entries)/2*BatchEntryBytes)
-	binary.NativeEndian.PutUint64(b[0:], uint64(ts))
-	binary.NativeEndian.PutUint32(b[8:], uint32(len(entries)/2))
-	for i := 0; i < len(entries); i += 2 {
-		off := BatchHeaderBytes + i/2*BatchEntryBytes
-		binary.NativeEndian.PutUint32(b[off:], uint32(entries[i].(int32)))
-		binary.NativeEndian.PutUint64(b[off+8:], math.Float64bits(entries[i+1].(float64)))
-	}
-	return b
-}
-
 func TestLifecycleAttachAndRefcount(t *testing.T) {
-	if err := Push(0, batch(1)); !errors.Is(err, ErrNotRunning) {
-		t.Fatalf("push before start: %v", err)
+	if _, err := DefineSeries("jvm.class.count"); !errors.Is(err, ErrNotRunning) {
+		t.Fatalf("define before start: %v", err)
 	}
-	if att, err := Start(map[string]string{"exporter": "none", "spark.app.id": "app-1"}); err != nil || att {
+	if _, att, err := Start(map[string]string{"exporter": "none", "spark.app.id": "app-1"}, &fakeHost{}); err != nil || att {
 		t.Fatalf("first start: attached=%v err=%v", att, err)
 	}
-	if att, err := Start(quiet); err != nil || !att {
-		t.Fatalf("second start must attach: attached=%v err=%v", att, err)
+	if cfg, att, err := Start(quiet, &fakeHost{}); err != nil || !att || cfg.Identity["spark.app.id"] != "app-1" {
+		t.Fatalf("second start must attach and return the running config: attached=%v err=%v", att, err)
 	}
 	if Current().Config.Identity["spark.app.id"] != "app-1" {
 		t.Fatal("second start must not replace the first config")
@@ -50,8 +36,9 @@ func TestLifecycleAttachAndRefcount(t *testing.T) {
 	}
 }
 
-func TestPushRoundTrip(t *testing.T) {
-	if _, err := Start(quiet); err != nil {
+func TestReadingsRoundTrip(t *testing.T) {
+	host := &fakeHost{}
+	if _, _, err := Start(quiet, host); err != nil {
 		t.Fatal(err)
 	}
 	defer Stop(time.Second)
@@ -62,9 +49,7 @@ func TestPushRoundTrip(t *testing.T) {
 	if again, _ := DefineSeries("jvm.memory.used\tjvm.memory.type=heap\tjvm.memory.pool.name=G1 Eden Space"); again != id {
 		t.Fatalf("same spec must share an id: %d vs %d", again, id)
 	}
-	if err := Push(2, batch(42, id, 1234.5)); err != nil {
-		t.Fatal(err)
-	}
+	host.put(2, batch(42, id, 1234.5))
 	var got []Reading
 	Current().EachReading(func(s *Series, r Reading) {
 		if s.Name != "jvm.memory.used" || s.Attrs[1] != [2]string{"jvm.memory.pool.name", "G1 Eden Space"} {
@@ -85,35 +70,6 @@ func TestPushRoundTrip(t *testing.T) {
 	}
 }
 
-func TestPushRejectsMalformed(t *testing.T) {
-	if _, err := Start(quiet); err != nil {
-		t.Fatal(err)
-	}
-	defer Stop(time.Second)
-	bad := batch(1, int32(0), 1.0)
-	binary.NativeEndian.PutUint32(bad[8:], 5) // claims 5 entries, holds 1
-	for name, b := range map[string][]byte{"short": make([]byte, 8), "overclaims": bad} {
-		if err := Push(0, b); !errors.Is(err, ErrArg) {
-			t.Errorf("%s: err = %v", name, err)
-		}
-	}
-	if err := Push(MaxSlots, batch(1)); !errors.Is(err, ErrArg) {
-		t.Errorf("bad slot: %v", err)
-	}
-}
-
-func TestPushDoesNotAllocate(t *testing.T) {
-	if _, err := Start(quiet); err != nil {
-		t.Fatal(err)
-	}
-	defer Stop(time.Second)
-	b := batch(1, int32(0), 1.0, int32(1), 2.0)
-	_ = Push(1, b)
-	if a := testing.AllocsPerRun(100, func() { _ = Push(1, b) }); a != 0 {
-		t.Fatalf("push allocates %.1f times", a)
-	}
-}
-
 func TestParseSpec(t *testing.T) {
 	for _, bad := range []string{"", "\tk=v", "m\tnovalue", "m\t=v"} {
 		if _, err := ParseSpec(bad); !errors.Is(err, ErrArg) {
@@ -129,7 +85,7 @@ func TestParseSpec(t *testing.T) {
 var quiet = map[string]string{"exporter": "none"}
 
 func TestStartRejectsBadConfigNamingTheKey(t *testing.T) {
-	_, err := Start(map[string]string{"interval": "soon", "exporter": "kafka"})
+	_, _, err := Start(map[string]string{"interval": "soon", "exporter": "kafka"}, &fakeHost{})
 	if !errors.Is(err, ErrConfig) || Current() != nil {
 		t.Fatalf("err = %v", err)
 	}
@@ -142,13 +98,18 @@ func TestStartRejectsBadConfigNamingTheKey(t *testing.T) {
 
 func TestLenientConfigStartsWithDefaultsAndLogs(t *testing.T) {
 	DrainLogs()
-	if _, err := Start(map[string]string{"exporter": "none", "interval": "soon", "config.lenient": "true",
-		"config.prefix": "spark.metrics.conf.*.sink.otel."}); err != nil {
+	host := &fakeHost{}
+	cfg, _, err := Start(map[string]string{"exporter": "none", "interval": "soon", "config.lenient": "true",
+		"config.prefix": "spark.metrics.conf.*.sink.otel."}, host)
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer Stop(time.Second)
-	if Current().Config.Interval != time.Second {
-		t.Errorf("interval = %v, want the 1s default", Current().Config.Interval)
+	if cfg.Interval != time.Second || Current().Config.Interval != time.Second {
+		t.Errorf("interval = %v, want the 1s default", cfg.Interval)
+	}
+	if host.queued == 0 {
+		t.Error("the host was not told that log lines wait")
 	}
 	logs := DrainLogs()
 	if !strings.Contains(logs, `WARN sparkotel: spark.metrics.conf.*.sink.otel.interval="soon"`) || !strings.Contains(logs, "using the default") {
@@ -157,7 +118,7 @@ func TestLenientConfigStartsWithDefaultsAndLogs(t *testing.T) {
 }
 
 func TestDefineSeriesChecksTheCatalogue(t *testing.T) {
-	if _, err := Start(quiet); err != nil {
+	if _, _, err := Start(quiet, &fakeHost{}); err != nil {
 		t.Fatal(err)
 	}
 	defer Stop(time.Second)
@@ -174,7 +135,8 @@ func TestDefineSeriesChecksTheCatalogue(t *testing.T) {
 }
 
 func TestForwardedSeries(t *testing.T) {
-	if _, err := Start(quiet); err != nil {
+	host := &fakeHost{}
+	if _, _, err := Start(quiet, host); err != nil {
 		t.Fatal(err)
 	}
 	defer Stop(time.Second)
@@ -185,7 +147,7 @@ func TestForwardedSeries(t *testing.T) {
 	if _, err := DefineSeries("spark.x\tk=v"); !errors.Is(err, ErrArg) {
 		t.Errorf("forwarded series without @kind: %v", err)
 	}
-	_ = Push(3, batch(99, id, 7.0))
+	host.put(3, batch(99, id, 7.0))
 	n := 0
 	Current().EachForwarded(func(name, kind string, _ attribute.Set, v float64, ns int64) {
 		n++
@@ -203,7 +165,7 @@ func TestForwardedSeries(t *testing.T) {
 func TestNoGoroutineLeaks(t *testing.T) {
 	before := runtime.NumGoroutine()
 	for i := 0; i < 5; i++ {
-		if _, err := Start(map[string]string{"interval": "100ms", "endpoint": "127.0.0.1:1", "timeout": "200ms"}); err != nil {
+		if _, _, err := Start(map[string]string{"interval": "100ms", "endpoint": "127.0.0.1:1", "timeout": "200ms"}, &fakeHost{}); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(150 * time.Millisecond) // at least one export attempt against the closed port

@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/sparkotel/sparkotel/native/config"
 	"github.com/sparkotel/sparkotel/native/internal/benchcpu"
 	"github.com/sparkotel/sparkotel/native/probe"
 )
@@ -20,7 +21,7 @@ func BenchmarkCycle(b *testing.B) {
 			names = append(names, n)
 		}
 	}
-	cfg, _, _ := Parse(map[string]string{"exporter": "none", "interval": "1h"}, probe.Names())
+	cfg, _, _ := config.Parse(map[string]string{"exporter": "none", "interval": "1h"}, probe.Names())
 	cfg.Probes = names
 	p, err := Start(cfg, allPushed{}, func(string, string) {}, nil)
 	if err != nil {

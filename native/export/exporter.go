@@ -14,6 +14,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
+
+	"github.com/sparkotel/sparkotel/native/config"
 )
 
 // defaultEndpoint is where a collector listens when nothing says otherwise: a local agent,
@@ -24,7 +26,7 @@ const defaultEndpoint = "http://localhost:4317"
 const defaultWindow = 65535
 
 // newExporter builds the configured exporter and names its target for log lines.
-func newExporter(cfg Config) (sdkmetric.Exporter, string, io.Closer, error) {
+func newExporter(cfg config.Config) (sdkmetric.Exporter, string, io.Closer, error) {
 	switch cfg.Exporter {
 	case "console":
 		var w io.WriteCloser = nopCloser{os.Stdout}
@@ -107,7 +109,7 @@ func hasScheme(s string) bool {
 	return false
 }
 
-func temporality(cfg Config) sdkmetric.TemporalitySelector {
+func temporality(cfg config.Config) sdkmetric.TemporalitySelector {
 	if cfg.Temporality == "delta" {
 		return func(k sdkmetric.InstrumentKind) metricdata.Temporality {
 			switch k {

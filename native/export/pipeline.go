@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
+	"github.com/sparkotel/sparkotel/native/config"
 	"github.com/sparkotel/sparkotel/native/probe"
 )
 
@@ -42,7 +43,7 @@ type Pipeline struct {
 // It never dials: an unreachable collector shows up later as counted export failures.
 // settled (may be nil) runs once on that goroutine when the first export is over, sent or
 // not: by then every start-up path (connection set-up included) has run.
-func Start(cfg Config, pushed Pushed, log Logger, settled func()) (*Pipeline, error) {
+func Start(cfg config.Config, pushed Pushed, log Logger, settled func()) (*Pipeline, error) {
 	probes, err := probe.NewSet(probe.Env{ProcRoot: cfg.ProcRoot, SysRoot: cfg.SysRoot, PID: cfg.PID}, cfg.Probes)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
+	"github.com/sparkotel/sparkotel/native/config"
 	"github.com/sparkotel/sparkotel/native/probe"
 )
 
@@ -108,14 +109,14 @@ func (l *logSink) all() []string {
 	return append([]string(nil), l.lines...)
 }
 
-func testConfig(t *testing.T, kv map[string]string) Config {
+func testConfig(t *testing.T, kv map[string]string) config.Config {
 	t.Helper()
 	base := map[string]string{"interval": "100ms", "timeout": "1s", "proc.root": "../probe/testdata/v2/proc", "sys.root": "../probe/testdata/v2/sys",
 		"spark.app.id": "app-42", "spark.app.name": "join-test", "spark.executor.id": "3", "host.name": "node-a"}
 	for k, v := range kv {
 		base[k] = v
 	}
-	cfg, _, err := Parse(base, probe.Names())
+	cfg, _, err := config.Parse(base, probe.Names())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,12 +6,14 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/resource"
+
+	"github.com/sparkotel/sparkotel/native/config"
 )
 
 // newResource describes this JVM: service.name defaults to the Spark app name and
 // OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES (k8s pod name, ...) are merged over the
 // defaults; an explicit service.name key wins over both.
-func newResource(cfg Config) (*resource.Resource, error) {
+func newResource(cfg config.Config) (*resource.Resource, error) {
 	id := cfg.Identity
 	host := id["host.name"]
 	if host == "" {

@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
+	"github.com/sparkotel/sparkotel/native/config"
 	"github.com/sparkotel/sparkotel/native/probe"
 )
 
@@ -44,7 +45,7 @@ type seriesKey struct {
 	a attribute.Distinct
 }
 
-func newSnapshot(cfg Config, probes *probe.Set, pushed Pushed, counts *countingExporter) *snapshot {
+func newSnapshot(cfg config.Config, probes *probe.Set, pushed Pushed, counts *countingExporter) *snapshot {
 	now := time.Now()
 	s := &snapshot{probes: probes, pushed: pushed, counts: counts, start: now, last: now,
 		delta: cfg.Temporality == "delta", prev: map[seriesKey]float64{},

@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
+	"github.com/sparkotel/sparkotel/native/config"
 	"github.com/sparkotel/sparkotel/native/probe"
 )
 
@@ -39,7 +40,7 @@ func TestDeltaTemporalityForCountersOnly(t *testing.T) {
 		second      int64
 		want        metricdata.Temporality
 	}{{"cumulative", 8, metricdata.CumulativeTemporality}, {"delta", 3, metricdata.DeltaTemporality}} {
-		cfg, _, err := Parse(map[string]string{"temporality": tc.temporality, "probes": "self"}, probe.Names())
+		cfg, _, err := config.Parse(map[string]string{"temporality": tc.temporality, "probes": "self"}, probe.Names())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,7 +66,7 @@ func (*panickyPush) EachPushed(func(catalog.ID, attribute.Set, float64)) { panic
 
 // A panic in our producer, on the SDK's goroutine, becomes an error and one log line.
 func TestProducerPanicIsContained(t *testing.T) {
-	cfg, _, _ := Parse(map[string]string{"probes": "self"}, probe.Names())
+	cfg, _, _ := config.Parse(map[string]string{"probes": "self"}, probe.Names())
 	probes, _ := probe.NewSet(probe.DefaultEnv(), cfg.Probes)
 	var logs logSink
 	g := guarded{p: newSnapshot(cfg, probes, &panickyPush{}, &countingExporter{}), log: logs.log, mu: &sync.Mutex{}}

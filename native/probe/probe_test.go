@@ -20,14 +20,12 @@ func fixtureEnv(tree string) Env {
 }
 
 // collect runs the named probes on a fixture tree and keys each value as name{k=v,...}.
-// A malloc read is due whatever ran before.
 func collect(t *testing.T, env Env, names ...string) map[string]float64 {
 	t.Helper()
 	s, err := NewSet(env, names)
 	if err != nil {
 		t.Fatal(err)
 	}
-	forgetMallocReads()
 	var r Recorder
 	s.Collect(&r)
 	out := map[string]float64{}
@@ -163,54 +161,16 @@ func TestMallocProbeOnThisProcess(t *testing.T) {
 	}
 }
 
-// TestMallocStashSparesTheCall: after a push has refreshed the stash (as the shim does), a
-// collection reads it in place instead of calling into C; with no push since, it refreshes
-// the stash itself, and has points only when a read was due.
-func TestMallocStashSparesTheCall(t *testing.T) {
-	if MallocAPI() == "" {
-		t.Skip("not glibc")
-	}
-	p := newMallocProbe(DefaultEnv()).(*mallocProbe)
-	forgetMallocReads()
-	refreshStash()
-	calls := mallocCalls.Load()
-	var r Recorder
-	if err := p.Collect(&r); err != nil {
-		t.Fatal(err)
-	}
-	if got := mallocCalls.Load() - calls; got != 0 {
-		t.Errorf("%d calls into C after a refresh, want the stash read in place", got)
-	}
-	if len(r.Points) != 5 || r.Points[0].Int <= 0 {
-		t.Fatalf("stashed points = %+v, want 4 with in_use > 0 and the read's duration", r.Points)
-	}
-	took := time.Duration(r.Points[4].Float * 1e9)
-	r.Reset()
-	_ = p.Collect(&r) // no push since, and within 50 ms of the last read: none is due
-	if got := mallocCalls.Load() - calls; got != 1 || len(r.Points) != 0 {
-		t.Errorf("%d calls into C and %d points with no push and no read due, want 1 and 0", got, len(r.Points))
-	}
-	time.Sleep(max(60*time.Millisecond, 200*took+10*time.Millisecond)) // the first read after another test's frees can be slow
-	r.Reset()
-	_ = p.Collect(&r)
-	if got := mallocCalls.Load() - calls; got != 2 || len(r.Points) != 5 {
-		t.Errorf("%d calls into C and %d points with no push and a read due, want 2 and 5", got, len(r.Points))
-	}
-}
-
 // TestMallocReadsAreSpacedByTheirCost: in a heap fragmented into 100,000 free chunks a read
 // takes about a millisecond, holding malloc's locks; the next comes no sooner than 200 times
-// that, and collections meanwhile have no malloc point. (A tidy heap is read again after
-// 50 ms: the test above.)
+// that, and collections meanwhile have no malloc point.
 func TestMallocReadsAreSpacedByTheirCost(t *testing.T) {
 	if MallocAPI() == "" {
 		t.Skip("not glibc")
 	}
 	_, release := arenas.Fragment(200000)
 	defer release()
-	defer forgetMallocReads()
 	p := newMallocProbe(DefaultEnv()).(*mallocProbe)
-	forgetMallocReads()
 	var r Recorder
 	_ = p.Collect(&r)
 	var took float64

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer
 
 import scala.collection.mutable
 
-import io.sparkotel.core.CoreBridge
+import io.sparkotel.core.{CoreBridge, Effective}
 
 /** Records what the JVM side sends the core: series specs, and each push decoded by spec. */
 class FakeBridge extends CoreBridge {
@@ -17,7 +17,8 @@ class FakeBridge extends CoreBridge {
   var starts = 0
 
   def version = "fake"
-  def start(config: Seq[(String, String)]): Boolean = { starts += 1; starts > 1 }
+  var intervalMillis = 1000L
+  def start(config: Seq[(String, String)]): Effective = { starts += 1; Effective(starts > 1, intervalMillis, Map.empty) }
   def defineSeries(spec: String): Int = {
     if (refuse(spec)) throw new io.sparkotel.bridge.NativeException("limit reached")
     specs += spec

@@ -13,13 +13,15 @@ public final class NativeCore {
   /** Size of a batch header and of one entry, in bytes (sparkotel.h). */
   public static final int BATCH_HEADER_BYTES = 16;
   public static final int BATCH_ENTRY_BYTES = 16;
-  /** start() result when the core was already running in this process and was joined. */
-  public static final int ATTACHED = 1;
 
   public static native String version();
 
-  /** keysAndValues: k0, v0, k1, v1, ... Returns 0, or {@link #ATTACHED}. */
-  public static native int start(String[] keysAndValues);
+  /**
+   * keysAndValues: k0, v0, k1, v1, ... Returns the effective configuration the core parsed,
+   * as "key=value" lines: {@code attached} (true when the core was already running in this
+   * process and was joined), then the settings the JVM side acts on, e.g. {@code interval.ms}.
+   */
+  public static native String start(String[] keysAndValues);
 
   /** spec: metric name, then tab-separated key=value attributes. Returns the series id. */
   public static native int defineSeries(String spec);

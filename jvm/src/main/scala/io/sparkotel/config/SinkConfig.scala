@@ -13,10 +13,8 @@ object SinkConfig {
   /** Keys Spark's sink machinery owns; they are not the core's. */
   val SparkOwned = Set("class", "period", "unit")
 
-  final case class Resolved(name: String, prefix: String, keys: Map[String, String]) {
-    /** Sampling interval in ms for the JVM side; bad values fall back to 1 s (the core logs why). */
-    def intervalMillis: Long = keys.get("interval").flatMap(Durations.millis).getOrElse(1000L)
-  }
+  /** Our keys as given; their values are parsed by the native core only (core.Effective). */
+  final case class Resolved(name: String, prefix: String, keys: Map[String, String])
 
   private val Key = """spark\.metrics\.conf\.([^.]+)\.sink\.([^.]+)\.(.+)""".r
 
@@ -32,17 +30,5 @@ object SinkConfig {
     val keys = (props("*", name) ++ specific) -- SparkOwned
     val shownInstance = if (specific.keySet.exists(k => !SparkOwned(k))) instance else "*"
     Resolved(name, s"spark.metrics.conf.$shownInstance.sink.$name.", keys)
-  }
-}
-
-object Durations {
-  private val Re = """\s*(\d+)\s*(ms|s|m|h)?\s*""".r
-
-  /** "500ms", "2s", "1m", "1h" or bare milliseconds; None when it is none of these. */
-  def millis(v: String): Option[Long] = v match {
-    case Re(n, unit) =>
-      val k = Option(unit).getOrElse("ms") match { case "ms" => 1L; case "s" => 1000L; case "m" => 60000L; case _ => 3600000L }
-      Some(n.toLong * k).filter(_ >= 100)
-    case _ => None
   }
 }

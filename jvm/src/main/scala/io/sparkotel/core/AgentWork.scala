@@ -18,18 +18,18 @@ private[core] object AgentWork {
     else loader.getOrElse(CoreBridge.load _)(msg => Agent.log.warn(msg)).foreach { b =>
       val conf = SinkConfig.resolve(sparkConf, instance)
       val kv = conf.keys.toSeq ++ Seq("config.lenient" -> "true", "config.prefix" -> conf.prefix) ++ identity
-      val attached = b.start(kv)
+      val effective = b.start(kv)
       users += 1
       lease.holds = true
       Agent.bridge = Some(b)
-      if (!attached) {
-        val s = new Sampler(b, conf.intervalMillis, Seq(new JvmReading, new SparkMemoryReading, new TaskReading), Agent.log)
+      if (!effective.attached) {
+        val s = new Sampler(b, effective.intervalMillis, Seq(new JvmReading, new SparkMemoryReading, new TaskReading), Agent.log)
         s.start()
         sampler = Some(s)
         Agent.log.info(s"sparkotel: native core ${b.version} started in the ${lease.role} (pid ${ProcessInfo.pid}) " +
           s"${(System.nanoTime() - asked) / 1000000} ms after it was asked for, off Spark's threads " +
           f"(the thread that asked spent ${lease.callerMillis}%.1f ms on it); " +
-          s"sampling every ${conf.intervalMillis} ms; settings from ${conf.prefix}*")
+          s"sampling every ${effective.intervalMillis} ms; settings from ${conf.prefix}*")
       }
     }
 

@@ -7,8 +7,8 @@ import io.sparkotel.bridge.{NativeCore, NativeLoader}
 /** What the JVM side needs of the native core; tests replace it with a fake. */
 trait CoreBridge {
   def version: String
-  /** Returns true when the core was already running in this process and was joined. */
-  def start(config: Seq[(String, String)]): Boolean
+  /** Starts or joins the core; returns the effective settings it parsed (see [[Effective]]). */
+  def start(config: Seq[(String, String)]): Effective
   def defineSeries(spec: String): Int
   def releaseSeries(id: Int): Unit
   def attach(buffer: ByteBuffer): Int
@@ -22,8 +22,8 @@ trait CoreBridge {
 /** The real core, through JNI. Only usable after [[CoreBridge.load]] returned it. */
 private[sparkotel] object NativeCoreBridge extends CoreBridge {
   def version: String = NativeCore.version()
-  def start(config: Seq[(String, String)]): Boolean =
-    NativeCore.start(config.flatMap { case (k, v) => Seq(k, v) }.toArray) == NativeCore.ATTACHED
+  def start(config: Seq[(String, String)]): Effective =
+    Effective.parse(NativeCore.start(config.flatMap { case (k, v) => Seq(k, v) }.toArray))
   def defineSeries(spec: String): Int = NativeCore.defineSeries(spec)
   def releaseSeries(id: Int): Unit = NativeCore.releaseSeries(id)
   def attach(buffer: ByteBuffer): Int = NativeCore.attach(buffer)
@@ -39,4 +39,18 @@ object CoreBridge {
     if (NativeLoader.load(new java.util.function.Consumer[String] { def accept(s: String): Unit = warn(s) }))
       Some(NativeCoreBridge)
     else None
+}
+
+/**
+ * The settings the native core parsed from our keys, which is their one parser: the JVM
+ * side acts on these values, so the sampler and the exporter never disagree.
+ */
+final case class Effective(attached: Boolean, intervalMillis: Long, values: Map[String, String])
+
+object Effective {
+  /** Parses the core's "key=value" lines. */
+  def parse(lines: String): Effective = {
+    val kv = lines.split('\n').iterator.map(_.split("=", 2)).collect { case Array(k, v) => k -> v }.toMap
+    Effective(kv.get("attached").contains("true"), kv("interval.ms").toLong, kv)
+  }
 }

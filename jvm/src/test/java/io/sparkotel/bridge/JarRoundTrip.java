@@ -44,17 +44,10 @@ public final class JarRoundTrip {
     if (!loaded) {
       return;
     }
-    int first = NativeCore.start(new String[] {"exporter", "none", "spark.app.id", "app-1", "spark.executor.id", "driver"});
-    int second = NativeCore.start(new String[0]);
+    String first = NativeCore.start(new String[] {"exporter", "none", "spark.app.id", "app-1", "spark.executor.id", "driver"});
+    String second = NativeCore.start(new String[0]);
     // After a call into Go: the runtime finishes starting (sysmon, the template thread) then.
     System.out.println("slack loader=" + loaderSlack[0] + " go=" + goThreadsSlack());
-    // The core trims the runtime's spare threads a second after its start.
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    int goThreads;
-    while ((goThreads = goThreadsSlack().split(",").length) > 3 && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    System.out.println("gothreads=" + goThreads);
     int id = NativeCore.defineSeries("jvm.memory.used\tjvm.memory.type=heap\tjvm.memory.pool.name=G1 Eden Space");
     ByteBuffer buf = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
     int slot = NativeCore.attach(buf);
@@ -80,7 +73,7 @@ public final class JarRoundTrip {
     } catch (NativeException e) {
       afterStop = "stopped";
     }
-    System.out.println("version=" + NativeCore.version() + " start=" + first + "," + second
+    System.out.println("version=" + NativeCore.version() + " start=" + first.replace('\n', ' ').trim() + "," + second.replace('\n', ' ').trim()
         + " slot=" + slot + " malformed=" + malformed + " afterStop=" + afterStop);
   }
 

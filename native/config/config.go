@@ -1,10 +1,8 @@
-package export
+package config
 
 import (
 	"fmt"
 	"os"
-	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,6 +54,9 @@ var keyHelp = map[string]string{
 	"config.prefix":   "the prefix to name keys with in messages",
 }
 
+// envInterval is the standard variable for the period of a periodic metric reader.
+const envInterval = "OTEL_METRIC_EXPORT_INTERVAL"
+
 var identityKeys = []string{"spark.app.id", "spark.app.name", "spark.executor.id", "host.name", "service.name"}
 
 // Defaults: 1 s sampling is ~0.1% of a core; 2 Ps and 32 MiB keep the Go runtime small
@@ -69,7 +70,7 @@ func defaults() Config {
 // Parse validates kv. In strict mode any problem is an error naming every bad key and what
 // it accepts. With config.lenient=true each bad value is replaced by its default and
 // reported in warnings instead, so a typo costs one log line, not the feature.
-// OTEL_METRIC_EXPORT_INTERVAL is honoured when interval is not set.
+// OTEL_METRIC_EXPORT_INTERVAL (milliseconds) is the interval when the interval key is not set.
 func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []string, err error) {
 	cfg = defaults()
 	prefix := kv["config.prefix"]
@@ -78,8 +79,10 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 	bad := func(key, value, why string) {
 		problems = append(problems, fmt.Sprintf("%s%s=%q: %s; accepted: %s", prefix, key, value, why, keyHelp[key]))
 	}
-	if v, ok := os.LookupEnv("OTEL_METRIC_EXPORT_INTERVAL"); ok && kv["interval"] == "" {
-		if ms, err := strconv.Atoi(v); err == nil && ms >= 100 {
+	if v, ok := os.LookupEnv(envInterval); ok && kv["interval"] == "" {
+		if ms, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || ms < 100 || ms > 3600000 {
+			problems = append(problems, fmt.Sprintf("%s=%q: not in range; accepted: milliseconds from 100 to 3600000", envInterval, v))
+		} else {
 			cfg.Interval = time.Duration(ms) * time.Millisecond
 		}
 	}
@@ -192,85 +195,3 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 // request. That keeps at most about a second of samples in memory, so an executor killed
 // by the kernel (exit 137) loses what it has not sent: the last second, as at 1 s sampling.
 func exportEvery(interval time.Duration) time.Duration { return max(interval, time.Second) }
-
-// choose sets *dst to v when v is one of accepted, else reports the key.
-func choose(dst *string, k, v string, bad func(key, value, why string), accepted ...string) {
-	if slices.Contains(accepted, v) {
-		*dst = v
-	} else {
-		bad(k, v, "not one of the accepted values")
-	}
-}
-
-func isIdentity(k string) bool { return slices.Contains(identityKeys, k) }
-
-func acceptedKeys() []string {
-	out := append([]string{}, identityKeys...)
-	for k := range keyHelp {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// durationRE is the one duration syntax, shared with the JVM side (config.Durations), so
-// the sampler and the exporter always agree on an interval.
-var durationRE = regexp.MustCompile(`^\s*(\d+)\s*(ms|s|m|h)?\s*$`)
-
-// parseDuration accepts "<n>ms", "<n>s", "<n>m", "<n>h" and bare milliseconds.
-func parseDuration(v string, lo, hi time.Duration) (time.Duration, bool) {
-	m := durationRE.FindStringSubmatch(v)
-	if m == nil {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(m[1], 10, 64)
-	if err != nil || n > int64(hi/time.Millisecond) {
-		return 0, false
-	}
-	unit := map[string]time.Duration{"": time.Millisecond, "ms": time.Millisecond, "s": time.Second, "m": time.Minute, "h": time.Hour}[m[2]]
-	d := time.Duration(n) * unit
-	return d, d >= lo && d <= hi
-}
-
-func parseSize(v string) (int64, bool) {
-	mult := int64(1)
-	switch s := strings.ToLower(v); {
-	case strings.HasSuffix(s, "k"):
-		mult, v = 1<<10, v[:len(v)-1]
-	case strings.HasSuffix(s, "m"):
-		mult, v = 1<<20, v[:len(v)-1]
-	case strings.HasSuffix(s, "g"):
-		mult, v = 1<<30, v[:len(v)-1]
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	return n * mult, err == nil && n > 0
-}
-
-func parseHeaders(v string) (map[string]string, bool) {
-	h := map[string]string{}
-	for _, pair := range strings.Split(v, ",") {
-		if strings.TrimSpace(pair) == "" {
-			continue
-		}
-		k, val, ok := strings.Cut(pair, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, false
-		}
-		h[strings.TrimSpace(k)] = strings.TrimSpace(val)
-	}
-	return h, true
-}
-
-func splitKnown(v string, known []string) (names []string, unknown string) {
-	for _, n := range strings.Split(v, ",") {
-		n = strings.TrimSpace(n)
-		if n == "" {
-			continue
-		}
-		if !slices.Contains(known, n) {
-			return nil, n
-		}
-		names = append(names, n)
-	}
-	return names, ""
-}
