@@ -36,6 +36,27 @@ func TestParseDefaultsAndEnv(t *testing.T) {
 	if cfg, _, _ := Parse(map[string]string{"interval": "2s"}, probeNames); cfg.Interval != 2*time.Second {
 		t.Errorf("the interval key must win over the env: %v", cfg.Interval)
 	}
+	t.Setenv("OTEL_METRIC_EXPORT_INTERVAL", "7200000")
+	_, _, err := Parse(nil, probeNames)
+	if err == nil || !strings.Contains(err.Error(), `OTEL_METRIC_EXPORT_INTERVAL="7200000"`) || !strings.Contains(err.Error(), "100 to 3600000") {
+		t.Errorf("an out-of-range OTEL_METRIC_EXPORT_INTERVAL must be named with its range: %v", err)
+	}
+	cfg, warns, err := Parse(map[string]string{"config.lenient": "true"}, probeNames)
+	if err != nil || len(warns) != 1 || cfg.Interval != time.Second {
+		t.Errorf("lenient: interval %v, warns=%v err=%v; want the 1s default and one warning", cfg.Interval, warns, err)
+	}
+}
+
+// TestEffectiveRendersWhatTheJVMUses: the JVM samples at the interval the core parsed.
+func TestEffectiveRendersWhatTheJVMUses(t *testing.T) {
+	cfg, _, err := Parse(map[string]string{"interval": "250ms", "exporter": "none"}, probeNames)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "interval.ms=250\nexport.interval.ms=1000\nexporter=none\n"
+	if got := cfg.Effective(); got != want {
+		t.Errorf("Effective() = %q, want %q", got, want)
+	}
 }
 
 func TestParseErrorsNameKeyAndAcceptedValues(t *testing.T) {
