@@ -1,22 +1,11 @@
 /*
- * timerslack.c: gives the Go runtime's threads a 1 ms timer slack, and leaves the JVM's
- * threads as they were.
+ * timerslack.c: gives the Go runtime's threads 1 ms of timer slack and leaves the JVM's
+ * threads as they were, so that the runtime's frequent short sleeps while a cycle runs
+ * coalesce into fewer wake-ups (docs/performance.md). Nothing of ours needs finer timers.
  *
- * Why: while a collection or an export runs, Go's sysmon thread wakes every 20 us (the
- * kernel adds the thread's timer slack, 50 us by default, to each sleep) to look for
- * goroutines to preempt and system calls to take the P back from. Inside a JVM a cycle
- * of ours lasts a few ms of wall time, so there are dozens of these wake-ups, each a
- * context switch. With 1 ms of slack the kernel lets them coalesce: the Go side's CPU at
- * one cycle a second fell by a fifth (docs/performance.md). Nothing of ours needs timers finer
- * than that: samples are 100 ms apart at least, exports have second-long timeouts, and
- * sysmon's 10 ms preemption tick is unchanged.
- *
- * How: a thread inherits its creator's timer slack. Loading a Go c-shared library runs
- * Go's constructor, which creates the runtime's first thread on the loading thread; every
- * other Go thread is created from that one. So this constructor, which runs before Go's
- * (constructors with a priority run before those without), raises the loading thread's
- * slack, and JNI_OnLoad, which System.load calls next on the same thread, puts it back.
- * prctl needs no privilege for the calling thread.
+ * A thread inherits its creator's slack, and Go's constructor creates the runtime's first
+ * thread on the loading thread: this constructor runs before Go's (a priority runs first),
+ * raises the loading thread's slack, and JNI_OnLoad, next on the same thread, puts it back.
  */
 #define _GNU_SOURCE
 #include <sys/prctl.h>

@@ -59,8 +59,8 @@ const envInterval = "OTEL_METRIC_EXPORT_INTERVAL"
 
 var identityKeys = []string{"spark.app.id", "spark.app.name", "spark.executor.id", "host.name", "service.name"}
 
-// Defaults: 1 s sampling is ~0.1% of a core; 2 Ps and 32 MiB keep the Go runtime small
-// inside a big JVM.
+// Defaults: 1 s sampling is cheap (docs/performance.md); one P and a 32 MiB memory limit keep
+// the Go runtime small inside a big JVM.
 func defaults() Config {
 	return Config{Exporter: "otlp", Timeout: 10 * time.Second, Interval: time.Second,
 		ProcRoot: "/proc", SysRoot: "/sys", PID: os.Getpid(), GoMaxProcs: 1, GoMemLimit: 32 << 20,

@@ -13,10 +13,8 @@ import (
 
 // batching sits between the SDK's reader, which collects every interval, and the exporter:
 // it keeps the catalogue's points of each collection and sends them all every export
-// interval, several points per series in one request. A large part of a cycle's cost is the
-// send (the OTLP transform, protobuf, gRPC's hand-offs and the socket): sampling at 100 ms
-// and sending every second cost 16 to 32% less CPU per sample than sending ten times
-// in three bench runs (docs/performance.md). Metrics forwarded from
+// interval, several points per series in one request: a large part of a cycle's cost is the
+// send (the OTLP transform, protobuf, gRPC and the socket). Metrics forwarded from
 // Spark's registry change only when the sink reports, so only their latest collection is
 // sent. Sends stay on the reader's goroutine, as without batching.
 type batching struct {

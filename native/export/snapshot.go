@@ -15,8 +15,8 @@ import (
 
 // snapshot produces the catalogue metrics each interval as ready data points, through an SDK
 // Producer. Every value is already a reading of current state (a size, a cumulative count
-// the kernel or the JVM keeps), so the SDK's per-observation aggregation would only add cost:
-// about 2 µs a point, most of a cycle. Units, descriptions and kinds come from the catalogue;
+// the kernel or the JVM keeps), so the SDK's per-observation aggregation would only add cost,
+// most of a cycle's. Units, descriptions and kinds come from the catalogue;
 // with delta temporality a counter's point is the change since the previous snapshot.
 type snapshot struct {
 	probes *probe.Set
