@@ -154,7 +154,7 @@ func TestExportsEveryCatalogueMetricOverOTLP(t *testing.T) {
 	req := rcv.requests()[0]
 	rm := req.ResourceMetrics[0]
 	res := attrsOf(rm.Resource.Attributes)
-	for k, v := range map[string]string{"service.name": "join-test", "spark.app.id": "app-42", "spark.app.name": "join-test",
+	for k, v := range map[string]string{"service.name": "join-test", "spark.application.id": "app-42", "spark.application.name": "join-test",
 		"spark.executor.id": "3", "host.name": "node-a", "service.instance.id": "app-42/3", "k8s.pod.name": "exec-3"} {
 		if res[k] != v {
 			t.Errorf("resource %s = %q, want %q", k, res[k], v)

@@ -10,6 +10,15 @@ import (
 	"github.com/sparkotel/sparkotel/native/config"
 )
 
+// sparkResource maps the identity the JVM passes (under Spark's conf keys) to the resource
+// attributes the Collector's Spark receiver (apachespark) emits, so that our data and the
+// receiver's join on the same application and executor in one backend.
+var sparkResource = [...]struct{ conf, attr string }{
+	{"spark.app.id", "spark.application.id"},
+	{"spark.app.name", "spark.application.name"},
+	{"spark.executor.id", "spark.executor.id"},
+}
+
 // newResource describes this JVM: service.name defaults to the Spark app name and
 // OTEL_SERVICE_NAME / OTEL_RESOURCE_ATTRIBUTES (k8s pod name, ...) are merged over the
 // defaults; an explicit service.name key wins over both.
@@ -30,9 +39,9 @@ func newResource(cfg config.Config) (*resource.Resource, error) {
 		attribute.String("telemetry.sdk.name", "sparkotel"),
 		attribute.String("telemetry.sdk.version", cfg.Version),
 	}
-	for _, k := range []string{"spark.app.id", "spark.app.name", "spark.executor.id"} {
-		if v := id[k]; v != "" {
-			attrs = append(attrs, attribute.String(k, v))
+	for _, k := range sparkResource {
+		if v := id[k.conf]; v != "" {
+			attrs = append(attrs, attribute.String(k.attr, v))
 		}
 	}
 	if id["spark.app.id"] != "" && id["spark.executor.id"] != "" {
