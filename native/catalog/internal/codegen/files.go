@@ -8,7 +8,7 @@ import (
 // Outputs maps each generated file (relative to the repository root) to its renderer.
 var Outputs = map[string]func([]Entry) []byte{
 	"native/catalog/catalog_gen.go":                      Go,
-	"jvm/src/main/scala/io/sparkotel/core/Catalog.scala": Scala,
+	"jvm/src/main/scala/io/sparkotel/wire/Catalog.scala": Scala,
 	"docs/metrics.md":                                    Markdown,
 	"tests/e2e/catalog.json":                             JSON,
 }

@@ -65,7 +65,7 @@ func attrs(e Entry) []string {
 // Scala renders the names and attribute keys of the metrics the JVM side pushes.
 func Scala(entries []Entry) []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "// %s\npackage io.sparkotel.core\n\n", header)
+	fmt.Fprintf(&b, "// %s\npackage io.sparkotel.wire\n\n", header)
 	b.WriteString("/** The metrics the JVM side pushes, with their attribute keys in spec order. */\nobject Catalog {\n")
 	b.WriteString("  final case class Metric(name: String, attributes: Seq[String])\n\n")
 	var all []string

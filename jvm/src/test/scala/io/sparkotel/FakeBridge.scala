@@ -4,7 +4,7 @@ import java.nio.ByteBuffer
 
 import scala.collection.mutable
 
-import io.sparkotel.core.{CoreBridge, Effective}
+import io.sparkotel.wire.{CoreBridge, Effective}
 
 /** Records what the JVM side sends the core: series specs, and each push decoded by spec. */
 class FakeBridge extends CoreBridge {

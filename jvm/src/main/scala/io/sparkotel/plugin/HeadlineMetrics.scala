@@ -4,7 +4,7 @@ import java.util.{Map => JMap}
 
 import com.codahale.metrics.{Gauge, Metric, MetricSet}
 
-import io.sparkotel.sampler.Headline
+import io.sparkotel.readings.Headline
 
 /**
  * sparkotel's headline readings in Spark's own metrics system (JMX, PrometheusServlet, any

@@ -5,8 +5,8 @@ import java.util.{Collections, Map => JMap}
 import org.apache.spark.{SparkContext, TaskContext, TaskFailedReason}
 import org.apache.spark.api.plugin.{DriverPlugin, ExecutorPlugin, PluginContext, SparkPlugin}
 
-import io.sparkotel.core.Agent
-import io.sparkotel.sampler.TaskActivity
+import io.sparkotel.agent.Agent
+import io.sparkotel.readings.TaskActivity
 
 /**
  * Enable with `spark.plugins=io.sparkotel.plugin.SparkotelPlugin`. Starts the native core and

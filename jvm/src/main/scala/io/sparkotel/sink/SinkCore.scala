@@ -9,7 +9,7 @@ import scala.util.control.NonFatal
 import com.codahale.metrics.{Metric, MetricRegistry, Sampling, Snapshot}
 import org.slf4j.LoggerFactory
 
-import io.sparkotel.core.{BatchWriter, Catalog, CoreBridge, SeriesIds, Spec}
+import io.sparkotel.wire.{BatchWriter, Catalog, CoreBridge, SeriesIds, Spec}
 
 /**
  * Forwards the whole Dropwizard registry Spark hands its sinks into the core, each report.
@@ -26,8 +26,8 @@ final class SinkCore(props: Properties, registry: MetricRegistry, core: () => Op
   val periodSeconds: Long = SinkCore.period(props, msg => log.warn(msg))
   private var state: Option[(CoreBridge, SeriesIds, BatchWriter)] = None
   // Per registry name, what it forwards, built when first seen: cleaning a name and building
-  // its specs were most of a report's cost (about 2.7 µs a metric), and the registry hands
-  // the same name strings every report.
+  // its specs would be most of a report's cost, and the registry hands the same name strings
+  // every report.
   private val known = new java.util.HashMap[String, Forwarded]()
   private var reports = 0L
   private var replaced = List.empty[Forwarded] // names re-registered as another metric this report

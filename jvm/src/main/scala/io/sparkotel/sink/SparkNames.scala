@@ -3,7 +3,7 @@ package io.sparkotel.sink
 /**
  * Spark registry names to metric names. Spark names a metric
  * `<spark.metrics.namespace or app id>.<executor id>.<source>.<metric>`; the first two parts
- * move into the resource (spark.app.id, spark.executor.id) and the rest becomes
+ * move into the resource (spark.application.id, spark.executor.id) and the rest becomes
  * `spark.<source>.<metric>` in snake case: `app-1.driver.BlockManager.memory.maxMem_MB` ->
  * `spark.block_manager.memory.max_mem_mb`. Pure: tested without Spark.
  */

@@ -9,7 +9,7 @@ import scala.util.Try
 
 import org.apache.spark.{SparkConf, SparkContext}
 
-import io.sparkotel.core.Agent
+import io.sparkotel.agent.Agent
 
 /**
  * What a whole cycle costs a live JVM: the CPU of sparkotel's own threads (the JVM sample,

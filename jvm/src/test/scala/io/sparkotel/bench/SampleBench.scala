@@ -7,8 +7,9 @@ import com.codahale.metrics.{Gauge, MetricRegistry}
 import org.apache.spark.{SparkConf, SparkContext}
 import org.slf4j.LoggerFactory
 
-import io.sparkotel.core.{BatchWriter, CoreBridge, SeriesIds}
-import io.sparkotel.sampler.{JvmReading, Reading, Sampler, SparkMemoryReading, TaskActivity, TaskReading}
+import io.sparkotel.agent.Sampler
+import io.sparkotel.readings.{JvmReading, Reading, SparkMemoryReading, TaskActivity, TaskReading}
+import io.sparkotel.wire.{BatchWriter, CoreBridge, SeriesIds}
 import io.sparkotel.sink.SinkCore
 
 /**

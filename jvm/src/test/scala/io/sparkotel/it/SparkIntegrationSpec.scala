@@ -31,7 +31,7 @@ class SparkIntegrationSpec extends AnyFunSuite {
       .set("spark.metrics.conf.*.sink.otel.interval", "100ms")
     val sc = new SparkContext(conf)
     val activeStage = "sparkotel.spark.stage.tasks.active"
-    val completedBefore = io.sparkotel.sampler.TaskActivity.completed.get // process-wide, cumulative
+    val completedBefore = io.sparkotel.readings.TaskActivity.completed.get // process-wide, cumulative
     try {
       val job = Future(sc.parallelize(1 to 4, 4).map { i => Thread.sleep(1500); i }.sum())
       eventually(10.seconds)(ConsoleMetrics.read(out).exists(_.values(activeStage).exists(_.value > 0)))
@@ -41,7 +41,10 @@ class SparkIntegrationSpec extends AnyFunSuite {
       eventually(5.seconds)(ConsoleMetrics.read(out).exists(_.points.exists(_.metric.startsWith("spark.block_manager."))))
 
       val last = ConsoleMetrics.read(out).last
-      assert(last.resource("spark.app.id") == sc.applicationId && last.resource("spark.executor.id") == "driver")
+      // The Collector's Spark receiver's names, so both join in one backend.
+      assert(last.resource("spark.application.id") == sc.applicationId && last.resource("spark.executor.id") == "driver")
+      assert(last.resource("spark.application.name") == "sparkotel-it")
+      assert(!last.resource.contains("spark.app.id") && !last.resource.contains("spark.app.name"))
       assert(last.resource("service.name") == "sparkotel-it")
       def area(m: String) = last.value("sparkotel.jvm.memory.area", "jvm.memory.type" -> "heap",
         "sparkotel.jvm.memory.measure" -> m).getOrElse(fail(s"heap $m missing"))

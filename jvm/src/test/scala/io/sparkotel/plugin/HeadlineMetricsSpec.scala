@@ -5,7 +5,7 @@ import scala.collection.JavaConverters._
 import com.codahale.metrics.Gauge
 import org.scalatest.funsuite.AnyFunSuite
 
-import io.sparkotel.sampler.Headline
+import io.sparkotel.readings.Headline
 
 class HeadlineMetricsSpec extends AnyFunSuite {
   test("each headline gauge reads its own field of the last sample") {

@@ -8,7 +8,8 @@ import scala.util.control.NonFatal
 import com.codahale.metrics.MetricRegistry
 import org.apache.spark.{SecurityManager, SparkEnv}
 
-import io.sparkotel.core.{Agent, AgentThread, CoreBridge}
+import io.sparkotel.agent.{Agent, AgentThread}
+import io.sparkotel.wire.CoreBridge
 import io.sparkotel.sink.SinkCore
 
 /**

@@ -1,4 +1,4 @@
-package io.sparkotel.core
+package io.sparkotel.wire
 
 import scala.collection.mutable
 import scala.util.control.NonFatal
@@ -8,10 +8,10 @@ import scala.util.control.NonFatal
  * the core refuses (limit reached) is remembered as -1 so it is not retried every sample;
  * BatchWriter.add skips it.
  *
- * Readings look up the same spec strings, built once, every sample; at one sample a second
- * that code runs interpreted, where a Scala map lookup costs about 0.8 µs. So each spec's id
- * is also memoised in a small table by the string's (cached) hash and found again by
- * reference: a few bytecodes. The map stays the truth; a collision only costs the map lookup.
+ * Readings look up the same spec strings, built once, every sample, and at one sample a
+ * second that code runs interpreted, where a Scala map lookup is dear. So each spec's id is
+ * also memoised in a small table by the string's cached hash and found again by reference.
+ * The map stays the truth; a collision only costs the map lookup.
  */
 final class SeriesIds(bridge: CoreBridge) {
   private val ids = mutable.HashMap.empty[String, Int]
@@ -43,16 +43,4 @@ final class SeriesIds(bridge: CoreBridge) {
 
 object SeriesIds {
   private val MemoSize = 1024 // a JVM reading has ~60 series; power of two for the mask
-}
-
-object Spec {
-  /** "name\tk=v..." with tabs and newlines in values flattened: they delimit the spec. */
-  def of(name: String, keys: Seq[String], values: Seq[String]): String = {
-    require(keys.size == values.size, s"$name takes ${keys.mkString(", ")}")
-    val sb = new StringBuilder(name)
-    keys.zip(values).foreach { case (k, v) => sb.append('\t').append(k).append('=').append(clean(v)) }
-    sb.toString
-  }
-
-  def clean(v: String): String = v.replace('\t', ' ').replace('\n', ' ')
 }

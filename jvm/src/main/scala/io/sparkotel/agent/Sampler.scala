@@ -1,4 +1,4 @@
-package io.sparkotel.sampler
+package io.sparkotel.agent
 
 import java.util.concurrent.ScheduledFuture
 
@@ -6,7 +6,8 @@ import scala.util.control.NonFatal
 
 import org.slf4j.Logger
 
-import io.sparkotel.core.{AgentThread, BatchWriter, Catalog, CoreBridge, SeriesIds, Spec}
+import io.sparkotel.readings.Reading
+import io.sparkotel.wire.{BatchWriter, Catalog, CoreBridge, SeriesIds, Spec}
 
 /**
  * Every interval, on sparkotel's own thread (AgentThread), reads each Reading into one

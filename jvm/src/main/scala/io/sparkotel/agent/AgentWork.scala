@@ -1,14 +1,15 @@
-package io.sparkotel.core
+package io.sparkotel.agent
 
 import io.sparkotel.config.SinkConfig
-import io.sparkotel.sampler.{JvmReading, Sampler, SparkMemoryReading, TaskReading}
+import io.sparkotel.readings.{JvmReading, SparkMemoryReading, TaskReading}
+import io.sparkotel.wire.CoreBridge
 
 /**
  * The agent's starts and stops, run on the agent thread only (so its state needs no lock),
  * and kept apart from [[Agent]] so that the classes they use are loaded there, not on the
  * Spark thread that asked.
  */
-private[core] object AgentWork {
+private[agent] object AgentWork {
   private var sampler: Option[Sampler] = None
   private var users = 0
 

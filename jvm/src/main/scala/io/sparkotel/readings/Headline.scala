@@ -1,13 +1,4 @@
-package io.sparkotel.sampler
-
-import io.sparkotel.core.{BatchWriter, SeriesIds}
-
-/** One group of JVM-side readings, written into the sampler's batch each interval. */
-trait Reading {
-  /** The value of the sparkotel.reading attribute when this reading fails. */
-  def name: String
-  def read(ids: SeriesIds, out: BatchWriter): Unit
-}
+package io.sparkotel.readings
 
 /**
  * The latest headline values, for the Dropwizard MetricSet: Spark's metrics system reads

@@ -1,10 +1,11 @@
-package io.sparkotel.sampler
+package io.sparkotel.agent
 
 import org.scalatest.funsuite.AnyFunSuite
 import org.slf4j.LoggerFactory
 
 import io.sparkotel.FakeBridge
-import io.sparkotel.core.{BatchWriter, SeriesIds}
+import io.sparkotel.readings.{JvmReading, Reading}
+import io.sparkotel.wire.{BatchWriter, SeriesIds}
 
 class SamplerSpec extends AnyFunSuite {
   private val log = LoggerFactory.getLogger("test")

@@ -1,4 +1,4 @@
-package io.sparkotel.core
+package io.sparkotel.wire
 
 import org.scalatest.funsuite.AnyFunSuite
 

@@ -1,4 +1,4 @@
-package io.sparkotel.core
+package io.sparkotel.wire
 
 import java.nio.{ByteBuffer, ByteOrder}
 
@@ -10,9 +10,9 @@ import io.sparkotel.bridge.NativeCore
  * Owned by one thread. Grows (re-attaching a bigger buffer) when a batch outgrows it.
  *
  * Entries are staged in a long array (per entry: the id with its reserved word, then the
- * value's bits) and copied into the buffer in one bulk put at push. At one sample a second
- * this code runs interpreted, where each ByteBuffer.putX is a dozen calls deep: three of them
- * per entry cost about 1.1 µs, the two array stores about 0.15 µs.
+ * value's bits) and copied into the buffer in one bulk put at push: at one sample a second
+ * this code runs interpreted, where each ByteBuffer.putX is a dozen calls deep and an array
+ * store is one bytecode.
  */
 final class BatchWriter(bridge: CoreBridge, initialEntries: Int = 256) {
   import NativeCore.{BATCH_ENTRY_BYTES => Entry, BATCH_HEADER_BYTES => Header}

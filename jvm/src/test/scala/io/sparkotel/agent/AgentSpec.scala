@@ -1,4 +1,4 @@
-package io.sparkotel.core
+package io.sparkotel.agent
 
 import java.util.concurrent.{CountDownLatch, TimeUnit}
 import java.util.concurrent.atomic.AtomicInteger
@@ -10,6 +10,7 @@ import scala.concurrent.duration._
 import org.scalatest.funsuite.AnyFunSuite
 
 import io.sparkotel.FakeBridge
+import io.sparkotel.wire.CoreBridge
 
 /** The agent's lifecycle with a fake core: starts off the caller's thread, joins, the last release stops. */
 class AgentSpec extends AnyFunSuite {

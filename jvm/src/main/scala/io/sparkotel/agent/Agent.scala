@@ -1,10 +1,12 @@
-package io.sparkotel.core
+package io.sparkotel.agent
 
 import java.util.concurrent.atomic.{AtomicBoolean, AtomicInteger}
 
 import scala.util.control.NonFatal
 
 import org.slf4j.LoggerFactory
+
+import io.sparkotel.wire.CoreBridge
 
 /**
  * The process-wide sparkotel agent: starts the native core and the sampler once per JVM
@@ -18,8 +20,8 @@ import org.slf4j.LoggerFactory
  * the agent thread loads.
  */
 object Agent {
-  private[core] val log = LoggerFactory.getLogger("io.sparkotel.Agent")
-  @volatile private[core] var bridge: Option[CoreBridge] = None // set on the agent thread
+  private[agent] val log = LoggerFactory.getLogger("io.sparkotel.Agent")
+  @volatile private[agent] var bridge: Option[CoreBridge] = None // set on the agent thread
   private val pending = new AtomicInteger // starts asked for and not yet carried out
 
   /** Stop waits at most this long for the final flush; Spark's shutdown must not hang on us. */
@@ -27,8 +29,8 @@ object Agent {
 
   /** One start: release it exactly once (further releases do nothing). */
   final class Lease private[Agent] (val role: String) {
-    @volatile private[core] var holds = false // the start succeeded and counts as a user
-    @volatile private[core] var callerMillis = 0.0 // how long the asking thread spent before the start was queued
+    @volatile private[agent] var holds = false // the start succeeded and counts as a user
+    @volatile private[agent] var callerMillis = 0.0 // how long the asking thread spent before the start was queued
     private val released = new AtomicBoolean
 
     /** The last holder's release stops the sampler and the core, waiting for the final export. */
@@ -86,11 +88,4 @@ object Agent {
       val why = (if (e.getMessage == null) e.toString else e.getMessage).stripPrefix("sparkotel ")
       log.warn(s"sparkotel: $what failed, Spark is unaffected: $why")
   }
-}
-
-private[sparkotel] object ProcessInfo {
-  /** This JVM's pid (Java 8 has no ProcessHandle). */
-  lazy val pid: Long =
-    try java.lang.management.ManagementFactory.getRuntimeMXBean.getName.takeWhile(_ != '@').toLong
-    catch { case NonFatal(_) => -1L }
 }

@@ -1,10 +1,10 @@
-package io.sparkotel.sampler
+package io.sparkotel.readings
 
 import org.scalatest.funsuite.AnyFunSuite
 
 import io.sparkotel.FakeBridge
-import io.sparkotel.core.{BatchWriter, SeriesIds}
-import io.sparkotel.sampler.TaskActivity.Stage
+import io.sparkotel.readings.TaskActivity.Stage
+import io.sparkotel.wire.{BatchWriter, SeriesIds}
 
 class TaskActivitySpec extends AnyFunSuite {
   private def onThread(f: => Unit): Unit = { val t = new Thread(new Runnable { def run(): Unit = f }); t.start(); t.join() }

@@ -1,11 +1,11 @@
-package io.sparkotel.sampler
+package io.sparkotel.readings
 
 import java.lang.management.{BufferPoolMXBean, ManagementFactory, MemoryType, MemoryUsage}
 
 import scala.collection.JavaConverters._
 
-import io.sparkotel.core.{BatchWriter, Catalog, SeriesIds, Spec}
-import io.sparkotel.core.Catalog._
+import io.sparkotel.wire.{BatchWriter, Catalog, SeriesIds, Spec}
+import io.sparkotel.wire.Catalog._
 
 /** JVM memory pools, heap/non-heap, buffer pools, GC, threads, classes, CPU, uptime. */
 final class JvmReading extends Reading {
@@ -32,7 +32,7 @@ final class JvmReading extends Reading {
   }
   // HotSpot keeps after-GC usage for heap pools only: for the others getCollectionUsage is a
   // call into the JVM that always returns null, so a non-heap pool that answers null once is
-  // not asked again (5 of a G1 JVM's 8 pools, a few µs a sample at one a second).
+  // not asked again.
   private val collected = pools.map(p => p.getType == MemoryType.HEAP || p.getCollectionUsage != null)
   private val bufferSpecs = buffers.map(b => Array(JvmBufferMemoryUsed, JvmBufferMemoryLimit, JvmBufferCount).map(spec(_, b.getName)))
   private val gcSpecs = gcs.map(g => Array(JvmGcCount, JvmGcTime).map(spec(_, g.getName)))
@@ -127,27 +127,4 @@ final class JvmReading extends Reading {
     out.add(ids.spec(s(1)), u.getCommitted.toDouble)
     if (u.getMax >= 0) out.add(ids.spec(s(2)), u.getMax.toDouble)
   }
-}
-
-/** Spark's memory manager: execution and storage memory, on and off heap. */
-final class SparkMemoryReading extends Reading {
-  val name = "spark"
-  private val v = new Array[Long](6)
-  private val memory = new org.apache.spark.sparkotel.SparkMemory
-  private def spec(m: Catalog.Metric, values: String*) = Spec.of(m.name, m.attributes, values)
-  // In the order SparkMemory.read fills v.
-  private val specs = Array(spec(Catalog.SparkMemoryUsed, "execution", "on_heap"),
-    spec(Catalog.SparkMemoryUsed, "execution", "off_heap"), spec(Catalog.SparkMemoryUsed, "storage", "on_heap"),
-    spec(Catalog.SparkMemoryUsed, "storage", "off_heap"), spec(Catalog.SparkMemoryStorageLimit, "on_heap"),
-    spec(Catalog.SparkMemoryStorageLimit, "off_heap"))
-
-  def read(ids: SeriesIds, out: BatchWriter): Unit =
-    if (memory.read(v)) {
-      var i = 0
-      while (i < v.length) { out.add(ids.spec(specs(i)), v(i).toDouble); i += 1 }
-      Headline.executionOnHeap = v(0)
-      Headline.executionOffHeap = v(1)
-      Headline.storageOnHeap = v(2)
-      Headline.storageOffHeap = v(3)
-    }
 }

@@ -1,4 +1,4 @@
-package io.sparkotel.core
+package io.sparkotel.agent
 
 import java.util.concurrent.{ScheduledFuture, ScheduledThreadPoolExecutor, ThreadFactory, TimeUnit, TimeoutException}
 
