@@ -1,6 +1,7 @@
-// Package catalog is the declared set of sparkotel metrics. metrics.yaml is the only place a
-// metric is defined; catalog_gen.go, the Scala names and docs/metrics.md are generated from it
-// (`make generate`), and a test fails when they are stale.
+// Package catalog is the declared set of sparkotel metrics and their attributes. metrics.yaml is
+// the only place either is defined; catalog_gen.go, attributes_gen.go, the probes' recorders,
+// the Scala Catalog and docs/metrics.md are generated from it (`make generate`), and a test
+// fails when they are stale.
 package catalog
 
 //go:generate go run ./gen
@@ -36,6 +37,30 @@ type Metric struct {
 	Attributes  []string
 	Description string
 }
+
+// Attribute is one declared attribute key.
+type Attribute struct {
+	Key         string
+	Description string
+	Values      []string // the closed set of values; nil when any value is accepted
+}
+
+// AttributeByKey finds a declared attribute.
+func AttributeByKey(key string) (Attribute, bool) {
+	i, ok := attributeIndex[key]
+	if !ok {
+		return Attribute{}, false
+	}
+	return Attributes[i], true
+}
+
+var attributeIndex = func() map[string]int {
+	m := make(map[string]int, len(Attributes))
+	for i, a := range Attributes {
+		m[a.Key] = i
+	}
+	return m
+}()
 
 // Pushed reports whether the JVM side supplies the metric's values (rather than a Go probe).
 func (m Metric) Pushed() bool {

@@ -24,22 +24,39 @@ func TestGeneratedFilesAreCurrent(t *testing.T) {
 }
 
 func TestLoadRejectsBadEntries(t *testing.T) {
-	base := "- name: a.b\n  source: process\n  instrument: gauge\n  value: int\n  unit: By\n  stability: stable\n  description: d\n"
+	attrs := "attributes:\n  a.state: {description: d, enum: [in_use, free]}\n  a.name: {description: d}\n"
+	metric := "    - {name: a.b, instrument: gauge, value: int, unit: By, stability: stable, attributes: [a.state], description: d}\n"
+	pushed := "  jvm:\n    - {name: a.c, instrument: gauge, value: int, unit: By, stability: stable, attributes: [a.state, a.name], description: d}\n"
+	base := attrs + "metrics:\n  process:\n" + metric + pushed
 	cases := map[string]string{
-		"unknown field":  base + "  colour: red\n",
-		"bad instrument": strings.Replace(base, "gauge", "histogram", 1),
-		"bad source":     strings.Replace(base, "process", "gpu", 1),
-		"duplicate":      base + base,
-		"bad name":       strings.Replace(base, "a.b", "Ab", 1),
-		"no description": strings.Replace(base, "  description: d\n", "", 1),
+		"unknown field":         strings.Replace(base, "unit: By,", "unit: By, colour: red,", 1),
+		"bad instrument":        strings.Replace(base, "gauge", "histogram", 1),
+		"bad source":            strings.Replace(base, "process:", "gpu:", 1),
+		"duplicate metric":      strings.Replace(base, metric, metric+metric, 1),
+		"bad name":              strings.Replace(base, "a.b", "Ab", 1),
+		"no description":        strings.Replace(base, "[a.state], description: d}", "[a.state]}", 1),
+		"undeclared attribute":  strings.Replace(base, "[a.state]", "[a.kind]", 1),
+		"attribute twice":       strings.Replace(base, "[a.state, a.name]", "[a.state, a.state]", 1),
+		"duplicate attribute":   strings.Replace(base, "  a.name:", "  a.state: {description: d}\n  a.name:", 1),
+		"unused attribute":      strings.Replace(base, "  a.name: {description: d}\n", "  a.name: {description: d}\n  a.spare: {description: d}\n", 1),
+		"bad enum value":        strings.Replace(base, "in_use,", "in-use,", 1),
+		"enum value twice":      strings.Replace(base, "[in_use, free]", "[free, free]", 1),
+		"empty enum":            strings.Replace(base, "[in_use, free]", "[]", 1),
+		"probe: open attribute": strings.Replace(base, "[a.state]", "[a.name]", 1),
+		"probe: two attributes": strings.Replace(base, "[a.state]", "[a.state, a.name]", 1),
+		"same identifier":       strings.Replace(base, "a.c,", "a.state.in_use,", 1),
 	}
 	for name, doc := range cases {
 		if _, err := Load([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	if _, err := Load([]byte(base)); err != nil {
-		t.Fatalf("valid entry rejected: %v", err)
+	c, err := Load([]byte(base))
+	if err != nil {
+		t.Fatalf("valid catalogue rejected: %v", err)
+	}
+	if len(c.Metrics) != 2 || c.Metrics[0].Source != "process" || c.Attributes[0].Key != "a.name" {
+		t.Fatalf("loaded %+v", c)
 	}
 }
 
@@ -48,6 +65,8 @@ func TestIdent(t *testing.T) {
 		"jvm.memory.used":                    "JvmMemoryUsed",
 		"sparkotel.spark.memory.used":        "SparkMemoryUsed",
 		"process.unix.file_descriptor.count": "ProcessUnixFileDescriptorCount",
+		"sparkotel.probe":                    "SparkotelProbe", // not a bare word
+		"in_use":                             "InUse",
 	} {
 		if got := Ident(in); got != want {
 			t.Errorf("Ident(%q) = %q, want %q", in, got, want)

@@ -6,8 +6,9 @@ import (
 )
 
 // Outputs maps each generated file (relative to the repository root) to its renderer.
-var Outputs = map[string]func([]Entry) []byte{
+var Outputs = map[string]func(Catalogue) []byte{
 	"native/catalog/catalog_gen.go":                      Go,
+	"native/catalog/attributes_gen.go":                   GoAttributes,
 	"jvm/src/main/scala/io/sparkotel/wire/Catalog.scala": Scala,
 	"docs/metrics.md":                                    Markdown,
 	"tests/e2e/catalog.json":                             JSON,
@@ -22,13 +23,13 @@ func Render(root string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := Load(data)
+	c, err := Load(data)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][]byte{}
 	for path, render := range Outputs {
-		out[path] = render(entries)
+		out[path] = render(c)
 	}
 	return out, nil
 }

@@ -24,13 +24,13 @@ object Catalog {
   val JvmCpuRecentUtilization: Metric = Metric("jvm.cpu.recent_utilization", Seq())
   val JvmCpuCount: Metric = Metric("jvm.cpu.count", Seq())
   val ProcessUptime: Metric = Metric("process.uptime", Seq())
+  val JvmSamplerErrors: Metric = Metric("sparkotel.jvm.sampler.errors", Seq("sparkotel.reading"))
+  val JvmSinkSkipped: Metric = Metric("sparkotel.jvm.sink.skipped", Seq())
   val SparkMemoryUsed: Metric = Metric("sparkotel.spark.memory.used", Seq("sparkotel.spark.memory.pool", "sparkotel.spark.memory.mode"))
   val SparkMemoryStorageLimit: Metric = Metric("sparkotel.spark.memory.storage.limit", Seq("sparkotel.spark.memory.mode"))
   val SparkStageTasksActive: Metric = Metric("sparkotel.spark.stage.tasks.active", Seq("spark.stage.id", "spark.stage.attempt"))
   val SparkTasksCompleted: Metric = Metric("sparkotel.spark.tasks.completed", Seq())
   val SparkTasksFailed: Metric = Metric("sparkotel.spark.tasks.failed", Seq("sparkotel.spark.task.failure"))
-  val JvmSamplerErrors: Metric = Metric("sparkotel.jvm.sampler.errors", Seq("sparkotel.reading"))
-  val JvmSinkSkipped: Metric = Metric("sparkotel.jvm.sink.skipped", Seq())
 
   val all: Seq[Metric] = Seq(
     JvmMemoryUsed,
@@ -52,11 +52,75 @@ object Catalog {
     JvmCpuRecentUtilization,
     JvmCpuCount,
     ProcessUptime,
+    JvmSamplerErrors,
+    JvmSinkSkipped,
     SparkMemoryUsed,
     SparkMemoryStorageLimit,
     SparkStageTasksActive,
     SparkTasksCompleted,
-    SparkTasksFailed,
-    JvmSamplerErrors,
-    JvmSinkSkipped)
+    SparkTasksFailed)
+
+  /** The values of jvm.memory.type: Heap or non-heap memory. */
+  object JvmMemoryType {
+    final val Key = "jvm.memory.type"
+    final val Heap = "heap"
+    final val NonHeap = "non_heap"
+    val values: Seq[String] = Seq(Heap, NonHeap)
+  }
+
+  /** The values of jvm.thread.daemon: Whether the threads are daemon threads. */
+  object JvmThreadDaemon {
+    final val Key = "jvm.thread.daemon"
+    final val True = "true"
+    final val False = "false"
+    val values: Seq[String] = Seq(True, False)
+  }
+
+  /** The values of sparkotel.jvm.memory.measure: MemoryMXBean measure. */
+  object JvmMemoryMeasure {
+    final val Key = "sparkotel.jvm.memory.measure"
+    final val Used = "used"
+    final val Committed = "committed"
+    final val Limit = "limit"
+    val values: Seq[String] = Seq(Used, Committed, Limit)
+  }
+
+  /** The values of sparkotel.reading: The JVM-side reading that failed. */
+  object SparkotelReading {
+    final val Key = "sparkotel.reading"
+    final val Jvm = "jvm"
+    final val Spark = "spark"
+    final val Tasks = "tasks"
+    val values: Seq[String] = Seq(Jvm, Spark, Tasks)
+  }
+
+  /** The values of sparkotel.spark.memory.mode: Spark memory mode (spark.memory.offHeap.enabled adds off_heap). */
+  object SparkMemoryMode {
+    final val Key = "sparkotel.spark.memory.mode"
+    final val OnHeap = "on_heap"
+    final val OffHeap = "off_heap"
+    val values: Seq[String] = Seq(OnHeap, OffHeap)
+  }
+
+  /** The values of sparkotel.spark.memory.pool: Spark memory manager pool. */
+  object SparkMemoryPool {
+    final val Key = "sparkotel.spark.memory.pool"
+    final val Execution = "execution"
+    final val Storage = "storage"
+    val values: Seq[String] = Seq(Execution, Storage)
+  }
+
+  /** The values of sparkotel.spark.task.failure: The TaskFailedReason class Spark gave (its sealed set); an executor sees ExceptionFailure, FetchFailed, TaskKilled and TaskCommitDenied. */
+  object SparkTaskFailure {
+    final val Key = "sparkotel.spark.task.failure"
+    final val ExceptionFailure = "ExceptionFailure"
+    final val FetchFailed = "FetchFailed"
+    final val TaskKilled = "TaskKilled"
+    final val TaskCommitDenied = "TaskCommitDenied"
+    final val ExecutorLostFailure = "ExecutorLostFailure"
+    final val TaskResultLost = "TaskResultLost"
+    final val Resubmitted = "Resubmitted"
+    final val UnknownReason = "UnknownReason"
+    val values: Seq[String] = Seq(ExceptionFailure, FetchFailed, TaskKilled, TaskCommitDenied, ExecutorLostFailure, TaskResultLost, Resubmitted, UnknownReason)
+  }
 }
