@@ -6,24 +6,17 @@ import (
 	"slices"
 
 	"github.com/prometheus/procfs"
-	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
-func init() { register("cgroup", newCgroupProbe) }
+func init() { register(catalog.SparkotelProbeCgroup, newCgroupProbe) }
 
 // v1 reports "unlimited" as a huge page-aligned number (9223372036854771712); anything at or
 // above this is no limit.
 const cgroupV1Unlimited = int64(1) << 60
 
 var (
-	evOOM       = attrSet("sparkotel.cgroup.event", "oom")
-	evOOMKill   = attrSet("sparkotel.cgroup.event", "oom_kill")
-	evMax       = attrSet("sparkotel.cgroup.event", "max")
-	evHigh      = attrSet("sparkotel.cgroup.event", "high")
-	kindAnon    = attrSet("sparkotel.cgroup.memory.kind", "anon")
-	kindFile    = attrSet("sparkotel.cgroup.memory.kind", "file")
 	cgroupFiles = map[int]cgroupLayout{
 		2: {usage: "memory.current", limit: "memory.max", peak: "memory.peak", stat: "memory.stat",
 			anon: []string{"anon"}, file: []string{"file"}},
@@ -101,21 +94,21 @@ func (p *cgroupProbe) Collect(r *Recorder) error {
 	if err != nil {
 		return err
 	}
-	r.Int(catalog.ContainerMemoryUsage, none, usage)
+	r.RecordContainerMemoryUsage(usage)
 	if limit, ok := p.optInt(files.limit); ok && limit < cgroupV1Unlimited {
-		r.Int(catalog.CgroupMemoryLimit, none, limit)
-		r.Int(catalog.CgroupMemoryHeadroom, none, limit-usage)
+		r.RecordCgroupMemoryLimit(limit)
+		r.RecordCgroupMemoryHeadroom(limit - usage)
 	}
 	if peak, ok := p.optInt(files.peak); ok {
-		r.Int(catalog.CgroupMemoryPeak, none, peak)
+		r.RecordCgroupMemoryPeak(peak)
 	}
 	if b, err := p.r.read(p.dir + "/" + files.stat); err == nil {
 		anon, file := flatKeyed(b, files.anon), flatKeyed(b, files.file)
 		if anon >= 0 {
-			r.Int(catalog.CgroupMemoryStat, kindAnon, anon)
+			r.RecordCgroupMemoryStat(catalog.CgroupMemoryKindAnon, anon)
 		}
 		if file >= 0 {
-			r.Int(catalog.CgroupMemoryStat, kindFile, file)
+			r.RecordCgroupMemoryStat(catalog.CgroupMemoryKindFile, file)
 		}
 	}
 	if p.version == 2 {
@@ -128,29 +121,37 @@ func (p *cgroupProbe) Collect(r *Recorder) error {
 
 func (p *cgroupProbe) collectV2Events(r *Recorder) {
 	if b, err := p.r.read(p.dir + "/memory.events"); err == nil {
-		for _, e := range []struct {
-			key   string
-			attrs attribute.Set
-		}{{"oom", evOOM}, {"oom_kill", evOOMKill}, {"max", evMax}, {"high", evHigh}} {
+		for _, e := range v2Events {
 			if v := flatKeyed(b, []string{e.key}); v >= 0 {
-				r.Int(catalog.CgroupMemoryEvents, e.attrs, v)
+				r.RecordCgroupMemoryEvents(e.event, v)
 			}
 		}
 	}
 	if b, err := p.r.read(p.dir + "/memory.pressure"); err == nil {
-		recordPSI(r, parsePSI(b), catalog.CgroupMemoryPressure, -1)
+		recordPSI(r, parsePSI(b), (*Recorder).RecordCgroupMemoryPressure, nil)
 	}
 }
 
 func (p *cgroupProbe) collectV1Events(r *Recorder) {
 	if b, err := p.r.read(p.dir + "/memory.oom_control"); err == nil {
 		if v := flatKeyed(b, []string{"oom_kill"}); v >= 0 { // kernels >= 4.13
-			r.Int(catalog.CgroupMemoryEvents, evOOMKill, v)
+			r.RecordCgroupMemoryEvents(catalog.CgroupEventOomKill, v)
 		}
 	}
 	if v, ok := p.optInt("memory.failcnt"); ok { // v1's count of hits on the limit
-		r.Int(catalog.CgroupMemoryEvents, evMax, v)
+		r.RecordCgroupMemoryEvents(catalog.CgroupEventMax, v)
 	}
+}
+
+// v2Events are the memory.events keys we report, with the value each is reported as.
+var v2Events = [...]struct {
+	key   string
+	event catalog.CgroupEvent
+}{
+	{"oom", catalog.CgroupEventOom},
+	{"oom_kill", catalog.CgroupEventOomKill},
+	{"max", catalog.CgroupEventMax},
+	{"high", catalog.CgroupEventHigh},
 }
 
 // readInt reads a one-number file; "max" (v2 unlimited) reads as cgroupV1Unlimited.

@@ -7,12 +7,7 @@ import (
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
-func init() { register("children", newChildrenProbe) }
-
-var (
-	childPython = attrSet("sparkotel.child.kind", "python")
-	childOther  = attrSet("sparkotel.child.kind", "other")
-)
+func init() { register(catalog.SparkotelProbeChildren, newChildrenProbe) }
 
 // childrenProbe finds every process below the JVM (PySpark daemon and workers, piped
 // commands) from /proc/<pid>/stat: one read per process gives its parent, name and RSS.
@@ -119,10 +114,10 @@ func (p *childrenProbe) Collect(r *Recorder) error {
 		}
 	}
 	p.inodes = inodes
-	r.Int(catalog.ChildrenCount, childPython, nPy)
-	r.Int(catalog.ChildrenCount, childOther, nOther)
-	r.Int(catalog.ChildrenMemoryUsage, childPython, rssPy)
-	r.Int(catalog.ChildrenMemoryUsage, childOther, rssOther)
+	r.RecordChildrenCount(catalog.ChildKindPython, nPy)
+	r.RecordChildrenCount(catalog.ChildKindOther, nOther)
+	r.RecordChildrenMemoryUsage(catalog.ChildKindPython, rssPy)
+	r.RecordChildrenMemoryUsage(catalog.ChildKindOther, rssOther)
 	return nil
 }
 

@@ -14,14 +14,9 @@ import (
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
-func init() { register("malloc", newMallocProbe) }
+func init() { register(catalog.SparkotelProbeMalloc, newMallocProbe) }
 
 var (
-	mallocInUse      = attrSet("sparkotel.malloc.state", "in_use")
-	mallocFree       = attrSet("sparkotel.malloc.state", "free")
-	mallocReleasable = attrSet("sparkotel.malloc.state", "releasable")
-	mallocMmapped    = attrSet("sparkotel.malloc.state", "mmapped")
-
 	mallocOnce    sync.Once
 	mallocVersion C.int
 )
@@ -58,11 +53,11 @@ func (p *mallocProbe) Collect(r *Recorder) error {
 	out := mallinfoNow()
 	took := p.now().Sub(start)
 	p.next = start.Add(took * mallocSpacing)
-	r.Int(catalog.MallocMemory, mallocInUse, int64(out[0]))
-	r.Int(catalog.MallocMemory, mallocFree, int64(out[1]))
-	r.Int(catalog.MallocMemory, mallocReleasable, int64(out[2]))
-	r.Int(catalog.MallocMemory, mallocMmapped, int64(out[3]))
-	r.Float(catalog.MallocReadDuration, none, took.Seconds())
+	r.RecordMallocMemory(catalog.MallocStateInUse, int64(out[0]))
+	r.RecordMallocMemory(catalog.MallocStateFree, int64(out[1]))
+	r.RecordMallocMemory(catalog.MallocStateReleasable, int64(out[2]))
+	r.RecordMallocMemory(catalog.MallocStateMmapped, int64(out[3]))
+	r.RecordMallocReadDuration(took.Seconds())
 	return nil
 }
 

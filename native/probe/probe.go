@@ -28,19 +28,19 @@ type Point struct {
 	Float  float64
 }
 
-// Recorder collects the points of one cycle; its slice is reused across cycles.
+// Recorder collects the points of one cycle; its slice is reused across cycles. Probes record
+// through its generated Record methods (record_gen.go), one per catalogue metric, which take
+// the typed value of the metric's attribute: no probe spells an attribute key or value.
 type Recorder struct{ Points []Point }
 
 // Reset empties the recorder, keeping its capacity.
 func (r *Recorder) Reset() { r.Points = r.Points[:0] }
 
-// Int records an integer value.
-func (r *Recorder) Int(m catalog.ID, attrs attribute.Set, v int64) {
+func (r *Recorder) addInt(m catalog.ID, attrs attribute.Set, v int64) {
 	r.Points = append(r.Points, Point{Metric: m, Attrs: attrs, Int: v})
 }
 
-// Float records a floating-point value.
-func (r *Recorder) Float(m catalog.ID, attrs attribute.Set, v float64) {
+func (r *Recorder) addFloat(m catalog.ID, attrs attribute.Set, v float64) {
 	r.Points = append(r.Points, Point{Metric: m, Attrs: attrs, Float: v})
 }
 
@@ -51,15 +51,16 @@ type Probe interface {
 	Collect(r *Recorder) error
 }
 
-// factories holds every probe by name, in the order they run; each file adds its own.
+// factories holds every probe by name, in the order they run; each file adds its own. The
+// names are the catalogue's values of sparkotel.probe.
 var factories []struct {
-	name string
+	name catalog.SparkotelProbe
 	new  func(Env) Probe
 }
 
-func register(name string, f func(Env) Probe) {
+func register(name catalog.SparkotelProbe, f func(Env) Probe) {
 	factories = append(factories, struct {
-		name string
+		name catalog.SparkotelProbe
 		new  func(Env) Probe
 	}{name, f})
 }
@@ -68,14 +69,10 @@ func register(name string, f func(Env) Probe) {
 func Names() []string {
 	out := make([]string, len(factories))
 	for i, f := range factories {
-		out[i] = f.name
+		out[i] = f.name.String()
 	}
 	return out
 }
-
-var none = attribute.NewSet()
-
-func attrSet(key, value string) attribute.Set { return attribute.NewSet(attribute.String(key, value)) }
 
 // Set runs a chosen group of probes, timing each and isolating its failures and panics.
 type Set struct {
@@ -84,9 +81,8 @@ type Set struct {
 }
 
 type namedProbe struct {
-	name     string
+	name     catalog.SparkotelProbe
 	probe    Probe
-	attrs    attribute.Set
 	errors   int64
 	duration time.Duration
 }
@@ -100,9 +96,9 @@ func NewSet(env Env, names []string) (*Set, error) {
 	}
 	s := &Set{now: time.Now}
 	for _, f := range factories {
-		if len(names) == 0 || want[f.name] {
-			s.probes = append(s.probes, namedProbe{name: f.name, probe: f.new(env), attrs: attrSet("sparkotel.probe", f.name)})
-			delete(want, f.name)
+		if len(names) == 0 || want[f.name.String()] {
+			s.probes = append(s.probes, namedProbe{name: f.name, probe: f.new(env)})
+			delete(want, f.name.String())
 		}
 	}
 	for n := range want {
@@ -123,8 +119,8 @@ func (s *Set) Collect(r *Recorder) {
 	}
 	for i := range s.probes {
 		p := &s.probes[i]
-		r.Float(catalog.ProbeDuration, p.attrs, p.duration.Seconds())
-		r.Int(catalog.ProbeErrors, p.attrs, p.errors)
+		r.RecordProbeDuration(p.name, p.duration.Seconds())
+		r.RecordProbeErrors(p.name, p.errors)
 	}
 }
 

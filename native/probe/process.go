@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"syscall"
 
-	"go.opentelemetry.io/otel/attribute"
-
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
@@ -18,7 +16,7 @@ const clockTicks = 100
 
 var pageSize = int64(os.Getpagesize())
 
-func init() { register("process", newProcessProbe) }
+func init() { register(catalog.SparkotelProbeProcess, newProcessProbe) }
 
 // statusField indexes the /proc/<pid>/status keys we read.
 type statusField int
@@ -124,30 +122,19 @@ func parseStat(b []byte) (procStat, error) {
 	return s, nil
 }
 
-var (
-	rssAnonAttrs  = attrSet("sparkotel.rss.kind", "anon")
-	rssFileAttrs  = attrSet("sparkotel.rss.kind", "file")
-	rssShmemAttrs = attrSet("sparkotel.rss.kind", "shmem")
-	cpuUser       = attrSet("cpu.mode", "user")
-	cpuSystem     = attrSet("cpu.mode", "system")
-	faultMajor    = attrSet("system.paging.fault.type", "major")
-	faultMinor    = attrSet("system.paging.fault.type", "minor")
-)
-
-// statusMetrics maps status fields to catalogue entries; absent fields are not reported.
+// statusMetrics maps status fields to their recorders; absent fields are not reported.
 var statusMetrics = []struct {
-	field statusField
-	id    catalog.ID
-	attrs attribute.Set
+	field  statusField
+	record func(*Recorder, int64)
 }{
-	{vmRSS, catalog.ProcessMemoryUsage, none},
-	{vmSize, catalog.ProcessMemoryVirtual, none},
-	{vmHWM, catalog.ProcessMemoryPeak, none},
-	{vmSwap, catalog.ProcessMemorySwap, none},
-	{threads, catalog.ProcessThreadCount, none},
-	{rssAnon, catalog.ProcessMemoryRss, rssAnonAttrs},
-	{rssFile, catalog.ProcessMemoryRss, rssFileAttrs},
-	{rssShmem, catalog.ProcessMemoryRss, rssShmemAttrs},
+	{vmRSS, (*Recorder).RecordProcessMemoryUsage},
+	{vmSize, (*Recorder).RecordProcessMemoryVirtual},
+	{vmHWM, (*Recorder).RecordProcessMemoryPeak},
+	{vmSwap, (*Recorder).RecordProcessMemorySwap},
+	{threads, (*Recorder).RecordProcessThreadCount},
+	{rssAnon, func(r *Recorder, v int64) { r.RecordProcessMemoryRss(catalog.RssKindAnon, v) }},
+	{rssFile, func(r *Recorder, v int64) { r.RecordProcessMemoryRss(catalog.RssKindFile, v) }},
+	{rssShmem, func(r *Recorder, v int64) { r.RecordProcessMemoryRss(catalog.RssKindShmem, v) }},
 }
 
 type processProbe struct {
@@ -215,7 +202,7 @@ func (p *processProbe) Collect(r *Recorder) error {
 	st := parseStatus(b)
 	for _, m := range statusMetrics {
 		if v, ok := st.get(m.field); ok {
-			r.Int(m.id, m.attrs, v)
+			m.record(r, v)
 		}
 	}
 	if b, err = p.r.read(p.statPath); err != nil {
@@ -225,14 +212,14 @@ func (p *processProbe) Collect(r *Recorder) error {
 	if err != nil {
 		return err
 	}
-	r.Float(catalog.ProcessCpuTime, cpuUser, float64(ps.UTime)/clockTicks)
-	r.Float(catalog.ProcessCpuTime, cpuSystem, float64(ps.STime)/clockTicks)
-	r.Int(catalog.ProcessPagingFaults, faultMajor, ps.MajFlt)
-	r.Int(catalog.ProcessPagingFaults, faultMinor, ps.MinFlt)
+	r.RecordProcessCpuTime(catalog.CpuModeUser, float64(ps.UTime)/clockTicks)
+	r.RecordProcessCpuTime(catalog.CpuModeSystem, float64(ps.STime)/clockTicks)
+	r.RecordProcessPagingFaults(catalog.SystemPagingFaultTypeMajor, ps.MajFlt)
+	r.RecordProcessPagingFaults(catalog.SystemPagingFaultTypeMinor, ps.MinFlt)
 	n, err := p.countFDs()
 	if err != nil {
 		return err
 	}
-	r.Int(catalog.ProcessUnixFileDescriptorCount, none, int64(n))
+	r.RecordProcessUnixFileDescriptorCount(int64(n))
 	return nil
 }

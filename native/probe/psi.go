@@ -41,8 +41,3 @@ func parsePSI(b []byte) psi {
 	})
 	return p
 }
-
-var (
-	psiSome = attrSet("sparkotel.psi.scope", "some")
-	psiFull = attrSet("sparkotel.psi.scope", "full")
-)

@@ -6,7 +6,7 @@ import (
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
-func init() { register("self", newSelfProbe) }
+func init() { register(catalog.SparkotelProbeSelf, newSelfProbe) }
 
 // selfProbe makes our own overhead visible. runtime/metrics reads without stopping the
 // world, unlike runtime.ReadMemStats.
@@ -21,12 +21,15 @@ func newSelfProbe(Env) Probe {
 	}}
 }
 
+// selfRecorders record the samples, in order.
+var selfRecorders = [...]func(*Recorder, int64){(*Recorder).RecordSelfMemoryHeap, (*Recorder).RecordSelfMemoryTotal,
+	(*Recorder).RecordSelfGoroutines, (*Recorder).RecordSelfThreads}
+
 func (p *selfProbe) Collect(r *Recorder) error {
 	metrics.Read(p.samples)
-	ids := [...]catalog.ID{catalog.SelfMemoryHeap, catalog.SelfMemoryTotal, catalog.SelfGoroutines, catalog.SelfThreads}
 	for i, s := range p.samples {
 		if s.Value.Kind() == metrics.KindUint64 {
-			r.Int(ids[i], none, int64(s.Value.Uint64()))
+			selfRecorders[i](r, int64(s.Value.Uint64()))
 		}
 	}
 	return nil

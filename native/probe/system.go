@@ -7,14 +7,7 @@ import (
 	"github.com/sparkotel/sparkotel/native/catalog"
 )
 
-func init() { register("system", newSystemProbe) }
-
-var (
-	memUsed    = attrSet("system.memory.state", "used")
-	memFree    = attrSet("system.memory.state", "free")
-	memBuffers = attrSet("system.memory.state", "buffers")
-	memCached  = attrSet("system.memory.state", "cached")
-)
+func init() { register(catalog.SparkotelProbeSystem, newSystemProbe) }
 
 type meminfo struct{ Total, Free, Available, Buffers, Cached int64 }
 
@@ -58,12 +51,12 @@ func (p *systemProbe) Collect(r *Recorder) error {
 		return err
 	}
 	m := parseMeminfo(b)
-	r.Int(catalog.SystemMemoryLimit, none, m.Total)
-	r.Int(catalog.SystemMemoryLinuxAvailable, none, m.Available)
-	r.Int(catalog.SystemMemoryUsage, memUsed, m.Total-m.Free-m.Buffers-m.Cached)
-	r.Int(catalog.SystemMemoryUsage, memFree, m.Free)
-	r.Int(catalog.SystemMemoryUsage, memBuffers, m.Buffers)
-	r.Int(catalog.SystemMemoryUsage, memCached, m.Cached)
+	r.RecordSystemMemoryLimit(m.Total)
+	r.RecordSystemMemoryLinuxAvailable(m.Available)
+	r.RecordSystemMemoryUsage(catalog.SystemMemoryStateUsed, m.Total-m.Free-m.Buffers-m.Cached)
+	r.RecordSystemMemoryUsage(catalog.SystemMemoryStateFree, m.Free)
+	r.RecordSystemMemoryUsage(catalog.SystemMemoryStateBuffers, m.Buffers)
+	r.RecordSystemMemoryUsage(catalog.SystemMemoryStateCached, m.Cached)
 	b, err = p.r.read(p.pressurePath)
 	if errors.Is(err, fs.ErrNotExist) { // kernel without PSI: not reported
 		return nil
@@ -71,22 +64,25 @@ func (p *systemProbe) Collect(r *Recorder) error {
 	if err != nil {
 		return err
 	}
-	recordPSI(r, parsePSI(b), catalog.SystemMemoryPressure, catalog.SystemMemoryPressureStallTime)
+	recordPSI(r, parsePSI(b), (*Recorder).RecordSystemMemoryPressure, (*Recorder).RecordSystemMemoryPressureStallTime)
 	return nil
 }
 
-// recordPSI records the avg10 share and, when stall is a metric, the stall time.
-func recordPSI(r *Recorder, p psi, share, stall catalog.ID) {
+// psiRecorder is the Record method of a metric by sparkotel.psi.scope.
+type psiRecorder func(*Recorder, catalog.PsiScope, float64)
+
+// recordPSI records the avg10 share and, when stall is not nil, the stall time.
+func recordPSI(r *Recorder, p psi, share, stall psiRecorder) {
 	if p.HasSome {
-		r.Float(share, psiSome, p.SomeAvg10)
-		if stall >= 0 {
-			r.Float(stall, psiSome, float64(p.SomeTotal)/1e6)
+		share(r, catalog.PsiScopeSome, p.SomeAvg10)
+		if stall != nil {
+			stall(r, catalog.PsiScopeSome, float64(p.SomeTotal)/1e6)
 		}
 	}
 	if p.HasFull {
-		r.Float(share, psiFull, p.FullAvg10)
-		if stall >= 0 {
-			r.Float(stall, psiFull, float64(p.FullTotal)/1e6)
+		share(r, catalog.PsiScopeFull, p.FullAvg10)
+		if stall != nil {
+			stall(r, catalog.PsiScopeFull, float64(p.FullTotal)/1e6)
 		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 var Outputs = map[string]func(Catalogue) []byte{
 	"native/catalog/catalog_gen.go":                      Go,
 	"native/catalog/attributes_gen.go":                   GoAttributes,
+	"native/probe/attrsets_gen.go":                       GoAttributeSets,
+	"native/probe/record_gen.go":                         GoRecorders,
 	"jvm/src/main/scala/io/sparkotel/wire/Catalog.scala": Scala,
 	"docs/metrics.md":                                    Markdown,
 	"tests/e2e/catalog.json":                             JSON,
