@@ -97,7 +97,7 @@ func (t *seriesTable) define(spec string) (int32, error) {
 }
 
 // resolve checks the series against the catalogue: a metric the JVM pushes, with exactly
-// its declared attribute keys, in order.
+// its declared attribute keys, in order, and a declared value for each enum attribute.
 func (s *Series) resolve() error {
 	if strings.HasPrefix(s.Name, ForwardedPrefix) {
 		return s.resolveForwarded()
@@ -116,6 +116,11 @@ func (s *Series) resolve() error {
 	}
 	if len(s.Attrs) != len(want) || (len(want) > 0 && kvs[len(want)-1].Key == "") {
 		return fmt.Errorf("%w: %s takes attributes %v, got %v", ErrArg, s.Name, want, s.Attrs)
+	}
+	for _, a := range s.Attrs {
+		if d, _ := catalog.AttributeByKey(a[0]); d.Values != nil && !slices.Contains(d.Values, a[1]) {
+			return fmt.Errorf("%w: %s: %s=%q is not a declared value; accepted: %s", ErrArg, s.Name, a[0], a[1], strings.Join(d.Values, ", "))
+		}
 	}
 	s.Metric, s.Set = id, attribute.NewSet(kvs...)
 	return nil
