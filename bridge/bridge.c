@@ -210,6 +210,15 @@ JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_push(JNIEnv *env, jcl
 	}
 }
 
+JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_nativeReadings(JNIEnv *env, jclass cls, jlongArray out) {
+	(void)cls;
+	jsize n = out == NULL ? 0 : (*env)->GetArrayLength(env, out);
+	int64_t values[SOTEL_NATIVE_FIELDS];
+	int status = sotel_native(values, SOTEL_NATIVE_FIELDS);
+	if (status < 0) { throw_status(env, status, "nativeReadings", "core not running"); return; }
+	(*env)->SetLongArrayRegion(env, out, 0, n < SOTEL_NATIVE_FIELDS ? n : SOTEL_NATIVE_FIELDS, (const jlong *)values);
+}
+
 void sotel_logs_queued(void) { __atomic_store_n(&logs_waiting, 1, __ATOMIC_RELEASE); }
 
 JNIEXPORT jstring JNICALL Java_io_sparkotel_bridge_NativeCore_drainLogs(JNIEnv *env, jclass cls) {

@@ -59,6 +59,26 @@ func sotel_release_series(id C.int) (status C.int) {
 	return statusOf(core.ReleaseSeries(int32(id)), nil, 0)
 }
 
+// sotel_native fills out (n values, SOTEL_NATIVE_* order) with the newest native readings,
+// -1 where unknown; SOTEL_ERR_STATE when the core is not running.
+//
+//export sotel_native
+func sotel_native(out *C.int64_t, n C.int) (status C.int) {
+	defer recoverInto(&status, nil, 0)
+	values, ok := core.Native()
+	if !ok {
+		return C.SOTEL_ERR_STATE
+	}
+	dst := unsafe.Slice((*int64)(unsafe.Pointer(out)), int(n))
+	for i := range dst {
+		dst[i] = -1
+		if i < len(values) {
+			dst[i] = values[i]
+		}
+	}
+	return C.SOTEL_OK
+}
+
 // sotel_drain_logs returns the queued log lines, or NULL. The caller owns the string and
 // frees it with free().
 //

@@ -9,7 +9,13 @@ import (
 	"runtime"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/sparkotel/sparkotel/native/export"
 )
+
+// The native readings' indices are export's; sparkotel.h names them for C and Java. This
+// compiles only while the counts agree.
+const _ = uint(export.NativeFields-C.SOTEL_NATIVE_FIELDS) + uint(C.SOTEL_NATIVE_FIELDS-export.NativeFields)
 
 // jniHost is the shim as the core sees it: the mailboxes bridge.c fills on every push.
 type jniHost struct{}

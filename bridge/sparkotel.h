@@ -33,6 +33,22 @@
 #define SOTEL_MAX_SLOTS 8         /* concurrent pushers (sampler, sink, ...) per process */
 
 /*
+ * The native readings the JVM's evidence of an executor carries (sotel_native, and
+ * NativeCore.nativeReadings in Java), by index; -1 where unknown.
+ */
+#define SOTEL_NATIVE_RSS 0
+#define SOTEL_NATIVE_RSS_ANON 1
+#define SOTEL_NATIVE_RSS_FILE 2
+#define SOTEL_NATIVE_MALLOC_IN_USE 3
+#define SOTEL_NATIVE_MALLOC_FREE 4
+#define SOTEL_NATIVE_PYTHON_RSS 5
+#define SOTEL_NATIVE_OTHER_CHILDREN_RSS 6
+#define SOTEL_NATIVE_CGROUP_USAGE 7
+#define SOTEL_NATIVE_CGROUP_LIMIT 8
+#define SOTEL_NATIVE_CGROUP_OOM_KILLS 9
+#define SOTEL_NATIVE_FIELDS 10
+
+/*
  * Mailboxes, written by the shim (bridge.c) and read by Go in place (host.go): a push copies
  * its batch into its slot's mailbox and returns without entering the Go runtime; Go reads
  * each slot's latest batch when it collects.

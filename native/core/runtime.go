@@ -148,3 +148,13 @@ func (rt *Runtime) EachForwarded(fn func(name, kind string, attrs attribute.Set,
 
 // Refused implements export.Pushed.
 func (rt *Runtime) Refused() int64 { return rt.series.refused.Load() }
+
+// Native returns the newest native values for the JVM's evidence (export.Native*), or false
+// when the core is not running.
+func Native() ([export.NativeFields]int64, bool) {
+	rt := current.Load()
+	if rt == nil {
+		return [export.NativeFields]int64{}, false
+	}
+	return rt.pipeline.Native(), true
+}

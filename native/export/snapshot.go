@@ -28,6 +28,7 @@ type snapshot struct {
 	prev   map[seriesKey]float64 // delta only: last cumulative value per counter series
 	last   time.Time
 	rec    probe.Recorder
+	latest *latest
 
 	// Reused by every collection, so that a warm one allocates almost nothing (the garbage
 	// of each cycle is what the GC and the page faults after its scavenging cost): the
@@ -49,7 +50,7 @@ func newSnapshot(cfg config.Config, probes *probe.Set, pushed Pushed, counts *co
 	now := time.Now()
 	s := &snapshot{probes: probes, pushed: pushed, counts: counts, start: now, last: now,
 		delta: cfg.Temporality == "delta", prev: map[seriesKey]float64{},
-		scope: instrumentation.Scope{Name: catalogueScope, Version: cfg.Version}}
+		scope: instrumentation.Scope{Name: catalogueScope, Version: cfg.Version}, latest: newLatest()}
 	s.addPushed = func(m catalog.ID, attrs attribute.Set, v float64) { s.add(m, attrs, int64(v), v) }
 	return s
 }
@@ -73,6 +74,7 @@ func (s *snapshot) Produce(context.Context) ([]metricdata.ScopeMetrics, error) {
 	}
 	s.rec.Reset()
 	s.probes.Collect(&s.rec)
+	s.latest.update(s.rec.Points)
 	for _, p := range s.rec.Points {
 		s.add(p.Metric, p.Attrs, p.Int, p.Float)
 	}

@@ -36,6 +36,24 @@ public final class NativeCore {
   /** Hands the first {@code length} bytes of the slot's buffer to the core, which copies them. */
   public static native void push(int slot, int length);
 
+  /**
+   * Fills out with the newest native readings (RSS, malloc, children, cgroup), in the order of
+   * the NATIVE_* indices below (sparkotel.h's SOTEL_NATIVE_*); -1 where unknown.
+   */
+  public static native void nativeReadings(long[] out);
+
+  public static final int NATIVE_RSS = 0;
+  public static final int NATIVE_RSS_ANON = 1;
+  public static final int NATIVE_RSS_FILE = 2;
+  public static final int NATIVE_MALLOC_IN_USE = 3;
+  public static final int NATIVE_MALLOC_FREE = 4;
+  public static final int NATIVE_PYTHON_RSS = 5;
+  public static final int NATIVE_OTHER_CHILDREN_RSS = 6;
+  public static final int NATIVE_CGROUP_USAGE = 7;
+  public static final int NATIVE_CGROUP_LIMIT = 8;
+  public static final int NATIVE_CGROUP_OOM_KILLS = 9;
+  public static final int NATIVE_FIELDS = 10;
+
   /** Log lines the core queued since the last call ("LEVEL message", newline-separated), or null. */
   public static native String drainLogs();
 
