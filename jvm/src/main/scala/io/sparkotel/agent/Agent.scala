@@ -6,12 +6,12 @@ import scala.util.control.NonFatal
 
 import org.slf4j.LoggerFactory
 
-import io.sparkotel.wire.CoreBridge
+import io.sparkotel.wire.{BatchWriter, CoreBridge}
 
 /**
  * The process-wide sparkotel agent: starts the native core and the sampler once per JVM
  * however many plugin or sink instances ask (in local mode the driver and executor plugins
- * share one JVM), and stops them when the last of those releases its start. The work runs
+ * share one JVM), and stops them when the last of those releases its hold. The work runs
  * on sparkotel's own thread (AgentThread): a start returns at once, so Spark's threads never
  * wait for the library to be extracted and loaded. Nothing thrown in here reaches Spark.
  *
@@ -27,11 +27,13 @@ object Agent {
   /** Stop waits at most this long for the final flush; Spark's shutdown must not hang on us. */
   val StopTimeoutMillis = 3000L
 
-  /** One start: release it exactly once (further releases do nothing). */
+  /** One hold on the agent: release it exactly once (further releases do nothing). */
   final class Lease private[Agent] (val role: String) {
-    @volatile private[agent] var holds = false // the start succeeded and counts as a user
+    @volatile private[agent] var holds = false // counted as a user: its release may stop the core
     @volatile private[agent] var callerMillis = 0.0 // how long the asking thread spent before the start was queued
     private val released = new AtomicBoolean
+
+    private[agent] def isReleased: Boolean = released.get
 
     /** The last holder's release stops the sampler and the core, waiting for the final export. */
     def release(): Unit = if (released.compareAndSet(false, true)) Agent.release(this)
@@ -43,26 +45,50 @@ object Agent {
    * app id/name, executor id, host (the first start's identity stands). A failure is one WARN
    * line and leaves sparkotel off in this JVM. loader: the real library unless a test fakes it.
    * begunNanos: when the caller's own work began (a plugin's init), for the start line.
+   * held: a lease from [[hold]] to start the core for, rather than a new one.
    */
   def start(sparkConf: Seq[(String, String)], instance: String, identity: Seq[(String, String)], role: String,
-            loader: Option[(String => Unit) => Option[CoreBridge]] = None, begunNanos: Long = System.nanoTime()): Lease = {
-    val lease = new Lease(role)
+            loader: Option[(String => Unit) => Option[CoreBridge]] = None, begunNanos: Long = System.nanoTime(),
+            held: Option[Lease] = None): Lease = {
+    val lease = held.getOrElse(new Lease(role))
     val asked = System.nanoTime()
     lease.callerMillis = (asked - begunNanos) / 1e6
     pending.incrementAndGet()
-    try AgentThread.submit(new StartTask(lease, sparkConf, instance, identity, asked, loader))
+    try AgentThread.submit(new StartTask(lease, role, sparkConf, instance, identity, asked, loader))
     catch { case NonFatal(e) => pending.decrementAndGet(); log.warn(s"sparkotel: $role start failed: $e") }
     lease
   }
 
   /** A named class, not a closure: start runs on Spark's thread (see PluginConfig). */
-  private final class StartTask(lease: Lease, sparkConf: Seq[(String, String)], instance: String,
+  private final class StartTask(lease: Lease, role: String, sparkConf: Seq[(String, String)], instance: String,
                                 identity: Seq[(String, String)], asked: Long,
                                 loader: Option[(String => Unit) => Option[CoreBridge]]) extends Runnable {
     def run(): Unit =
-      try safely("start")(AgentWork.begin(lease, sparkConf, instance, identity, asked, loader))
+      try safely("start")(AgentWork.begin(lease, role, sparkConf, instance, identity, asked, loader))
       finally pending.decrementAndGet()
   }
+
+  /**
+   * Holds the agent without starting the core: until this lease is released, no other
+   * holder's release stops the core, so whoever holds it can still report at its own stop.
+   * The sink holds from its start, when Spark has not yet made our settings available.
+   */
+  def hold(role: String): Lease = {
+    val lease = new Lease(role)
+    try AgentThread.submit(new HoldTask(lease))
+    catch { case NonFatal(e) => log.warn(s"sparkotel: $role start failed: $e") }
+    lease
+  }
+
+  private final class HoldTask(lease: Lease) extends Runnable {
+    def run(): Unit = safely("start")(AgentWork.hold(lease))
+  }
+
+  /**
+   * Detaches w once the core has made its final export, whose collection reads every attached
+   * writer's last batch; at once when no core runs. Call on the agent thread.
+   */
+  def detachAfterStop(w: BatchWriter): Unit = AgentWork.retire(w)
 
   /** The running core, once a start has completed. */
   def current: Option[CoreBridge] = bridge

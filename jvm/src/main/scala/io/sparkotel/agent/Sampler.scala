@@ -31,14 +31,20 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
     sampleOnce()
   })
 
-  /** Stops after the current sample (waiting at most timeoutMillis for it), then frees the batch. */
-  def stop(timeoutMillis: Long): Unit = {
+  /**
+   * Stops after the current sample (waiting at most timeoutMillis for it) and hands back the
+   * writer, still attached: its last batch belongs in the core's final export, so the caller
+   * detaches it once the core has stopped.
+   */
+  def stop(timeoutMillis: Long): Option[BatchWriter] = {
     schedule.foreach(_.cancel(false))
+    @volatile var last: Option[BatchWriter] = None
     AgentThread.await(timeoutMillis) {
       drainLogs()
-      if (writer != null) try writer.close() catch { case NonFatal(_) => }
+      last = Option(writer)
       writer = null
     }
+    last
   }
 
   /** One sample; package-visible for tests. */

@@ -16,6 +16,7 @@ import io.sparkotel.wire.{BatchWriter, Catalog, CoreBridge, SeriesIds, Spec}
  * Gauges become gauges; counters cumulative sums; meters `.count` (monotonic) and
  * `.rate_1m`; histograms and timers `.count` plus `.min .max .mean .p50 .p75 .p95 .p99`
  * (timers in seconds). Series of metrics that leave the registry are released. Never throws.
+ * Owned by one thread: the sink runs every report on the agent's.
  *
  * core: the bridge once sparkotel runs here, with the namespace and executor id to strip.
  */
@@ -33,9 +34,9 @@ final class SinkCore(props: Properties, registry: MetricRegistry, core: () => Op
   private var replaced = List.empty[Forwarded] // names re-registered as another metric this report
   private var skipped = 0L
 
-  /** One forwarding pass; synchronized because Spark also calls report() on its own thread at stop. */
-  def report(): Unit = synchronized {
-    try {
+  /** One forwarding pass; nothing once finished. */
+  def report(): Unit =
+    if (!finished) try {
       core().foreach { ctx =>
         if (state.isEmpty) state = Some((ctx.bridge, new SeriesIds(ctx.bridge), new BatchWriter(ctx.bridge, 1024)))
         val (_, ids, out) = state.get
@@ -67,7 +68,6 @@ final class SinkCore(props: Properties, registry: MetricRegistry, core: () => Op
         if (failures == 1) log.warn(s"sparkotel: the sink could not forward Spark's metrics, the job is unaffected: $e")
         else log.debug(s"sparkotel sink: report failed again: $e")
     }
-  }
 
   /** Reports that failed; the first one is logged as a WARN. */
   private var failures = 0L
@@ -126,9 +126,17 @@ final class SinkCore(props: Properties, registry: MetricRegistry, core: () => Op
     emit(7, snap.get99thPercentile * scale)
   }
 
-  def close(): Unit = synchronized {
-    state.foreach { case (_, _, out) => try out.close() catch { case NonFatal(_) => } }
+  private var finished = false
+
+  /**
+   * Ends forwarding and hands back the writer, still attached: its last batch must be in the
+   * core's final export, so the caller detaches it once the core has stopped.
+   */
+  def finish(): Option[BatchWriter] = {
+    finished = true
+    val out = state.map(_._3)
     state = None
+    out
   }
 }
 

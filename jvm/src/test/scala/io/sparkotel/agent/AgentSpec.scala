@@ -1,5 +1,6 @@
 package io.sparkotel.agent
 
+import java.util.Properties
 import java.util.concurrent.{CountDownLatch, TimeUnit}
 import java.util.concurrent.atomic.AtomicInteger
 
@@ -7,9 +8,11 @@ import scala.concurrent.{Await, Future}
 import scala.concurrent.ExecutionContext.Implicits.global
 import scala.concurrent.duration._
 
+import com.codahale.metrics.{Gauge, MetricRegistry}
 import org.scalatest.funsuite.AnyFunSuite
 
 import io.sparkotel.FakeBridge
+import io.sparkotel.sink.SinkCore
 import io.sparkotel.wire.CoreBridge
 
 /** The agent's lifecycle with a fake core: starts off the caller's thread, joins, the last release stops. */
@@ -66,6 +69,39 @@ class AgentSpec extends AnyFunSuite {
     eventually(!Agent.requested)
     lease.release()
     assert(warned.get == 1 && Agent.current.isEmpty)
+  }
+
+  test("a hold keeps the core past another release; writers retired meanwhile are in the final export, then detached") {
+    val bridge = new FakeBridge
+    val plugin = Agent.start(conf, "driver", Nil, "plugin", gated(bridge, new CountDownLatch(0), new AtomicInteger))
+    val sink = Agent.hold("sink")
+    eventually(bridge.pushes.nonEmpty) // the sampler has pushed
+    plugin.release() // as Spark shuts plugins down before it stops the sinks
+    assert(bridge.stops == 0 && Agent.current.contains(bridge), "the sink's hold keeps the core")
+    val registry = new MetricRegistry
+    registry.register("app-1.driver.DAGScheduler.job.allJobs", new Gauge[Int] { def getValue: Int = 1 })
+    val core = new SinkCore(new Properties, registry, () => Agent.current.map(b => SinkCore.Context(b, Some("app-1"), Some("driver"))))
+    assert(AgentThread.await(5000) { core.report(); core.finish().foreach(Agent.detachAfterStop) })
+    assert(bridge.attached == 2, "sampler and sink writers stay attached while the core runs")
+    sink.release()
+    assert(bridge.stops == 1 && Agent.current.isEmpty)
+    val last = bridge.finalExports.last
+    assert(last.get("spark.dagscheduler.job.all_jobs\t@kind=gauge").contains(1.0), last.keys)
+    assert(last.keys.exists(_.startsWith("jvm.memory.used")), "the sampler's last batch too")
+    assert(bridge.attached == 0, "detached once the core has stopped")
+  }
+
+  test("a start asked for a lease released before it ran starts nothing") {
+    val gate = new CountDownLatch(1)
+    AgentThread.submit(new Runnable { def run(): Unit = gate.await(10, TimeUnit.SECONDS) }) // the thread is busy
+    val loads = new AtomicInteger
+    val lease = Agent.hold("sink")
+    Agent.start(conf, "driver", Nil, "sink", gated(new FakeBridge, new CountDownLatch(0), loads), held = Some(lease))
+    val released = Future(lease.release())
+    eventually(lease.isReleased)
+    gate.countDown()
+    Await.result(released, 5.seconds)
+    assert(loads.get == 0 && Agent.current.isEmpty && !Agent.requested)
   }
 
   private def eventually(cond: => Boolean): Unit = {

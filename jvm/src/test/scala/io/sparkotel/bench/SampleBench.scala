@@ -98,7 +98,7 @@ object SampleBench {
       val sink = new SinkCore(new Properties, reg, () => Some(SinkCore.Context(bridge, Some("app"), Some("driver"))))
       sink.report()
       println(f"BENCH sink.report_$n ${cpuNanosPerOp(if (n > 1000) 200 else 2000)(sink.report())}%.0f $n")
-      sink.close()
+      sink.finish().foreach(_.close())
     }
     oneASecond(ids, new BatchWriter(bridge, 1024), "compiled")
     bridge.stop(1000)

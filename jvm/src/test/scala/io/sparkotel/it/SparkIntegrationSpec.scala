@@ -57,6 +57,25 @@ class SparkIntegrationSpec extends AnyFunSuite {
     } finally sc.stop()
   }
 
+  // Spark's sinks report every 10 s by default: a shorter job's metrics go in the final report.
+  for (plugin <- Seq(true, false))
+    test(s"a job shorter than the sink's period forwards Spark's metrics at stop (${if (plugin) "with" else "without"} the plugin)") {
+      val out = Files.createTempFile("sparkotel-short", ".jsonl")
+      Files.delete(out)
+      val conf = new SparkConf().setMaster("local[2]").setAppName("sparkotel-short")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.metrics.conf.*.sink.otel.class", SinkConfig.SinkClass)
+        .set("spark.metrics.conf.*.sink.otel.exporter", "console")
+        .set("spark.metrics.conf.*.sink.otel.console.path", out.toString)
+      if (plugin) conf.set("spark.plugins", "io.sparkotel.plugin.SparkotelPlugin")
+      val sc = new SparkContext(conf)
+      try assert(sc.parallelize(1 to 4, 4).sum() == 10) finally sc.stop()
+      val forwarded = ConsoleMetrics.read(out).flatMap(_.points.map(_.metric)).filter(_.startsWith("spark.")).toSet
+      assert(forwarded.exists(_.startsWith("spark.block_manager.")) && forwarded.exists(_.startsWith("spark.dagscheduler.")),
+        forwarded.toSeq.sorted.take(10))
+    }
+
   private def eventually(limit: FiniteDuration)(cond: => Boolean): Unit = {
     val deadline = limit.fromNow
     while (!cond) {
