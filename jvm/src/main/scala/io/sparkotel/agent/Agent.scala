@@ -31,9 +31,8 @@ object Agent {
   final class Lease private[Agent] (val role: String) {
     @volatile private[agent] var holds = false // counted as a user: its release may stop the core
     @volatile private[agent] var callerMillis = 0.0 // how long the asking thread spent before the start was queued
+    @volatile private[agent] var ended = false // its release has run: a start asked for later starts nothing
     private val released = new AtomicBoolean
-
-    private[agent] def isReleased: Boolean = released.get
 
     /** The last holder's release stops the sampler and the core, waiting for the final export. */
     def release(): Unit = if (released.compareAndSet(false, true)) Agent.release(this)

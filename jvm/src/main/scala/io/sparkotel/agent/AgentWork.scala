@@ -16,11 +16,11 @@ private[agent] object AgentWork {
 
   def hold(lease: Agent.Lease): Unit = if (!lease.holds) { users += 1; lease.holds = true }
 
-  /** Starts the core, or joins the running one. A lease already released when its start
-   * comes up here is not started: its release may have run before, and nobody would stop it. */
+  /** Starts the core, or joins the running one. A start that comes after its lease's release
+   * (a late report of the sink's) starts nothing: nobody would stop that core. */
   def begin(lease: Agent.Lease, role: String, sparkConf: Seq[(String, String)], instance: String,
             identity: Seq[(String, String)], asked: Long, loader: Option[(String => Unit) => Option[CoreBridge]]): Unit =
-    if (lease.isReleased) ()
+    if (lease.ended) ()
     else if (Agent.bridge.isDefined) hold(lease)
     else loader.getOrElse(CoreBridge.load _)(msg => Agent.log.warn(msg)).foreach { b =>
       val conf = SinkConfig.resolve(sparkConf, instance)
@@ -49,7 +49,8 @@ private[agent] object AgentWork {
    * export, and only then detaches the writers: detaching a writer drops its last batch, and
    * the final export must carry the sampler's and the sink's last readings.
    */
-  def end(lease: Agent.Lease): Unit =
+  def end(lease: Agent.Lease): Unit = {
+    lease.ended = true
     if (lease.holds && users > 0) {
       lease.holds = false
       users -= 1
@@ -62,4 +63,5 @@ private[agent] object AgentWork {
         retired = Nil
       }
     }
+  }
 }
