@@ -48,14 +48,14 @@ class Collector:
             self.proc.kill()
 
 
-def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=900, sink=True):
-    """spark-submit on local-cluster[2,1,1024] with the plugin (and the sink unless sink=False:
-    the plugin alone, from --jars only); returns (rc, output)."""
+def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=900, sink=True, plugin=True,
+           master="local-cluster[2,1,1024]", period="1"):
+    """spark-submit on master (two executor JVMs by default) with the plugin unless plugin=False, and
+    the sink unless sink=False (the plugin alone, from --jars only); returns (rc, output).
+    interval or period None: sparkotel's or Spark's default."""
     jar = os.path.abspath(jar)
     key = "spark.metrics.conf.*.sink.otel."
     conf = {
-        "spark.plugins": PLUGIN,
-        key + "interval": interval,
         "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={ROOT}/tests/spark/log4j2.properties",
         "spark.sql.autoBroadcastJoinThreshold": "-1",
         "spark.sql.shuffle.partitions": "8",
@@ -63,15 +63,20 @@ def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=9
         "spark.ui.showConsoleProgress": "false",
         "spark.executor.memory": "900m",
     }
+    if plugin:
+        conf["spark.plugins"] = PLUGIN
+    if interval:
+        conf[key + "interval"] = interval
     if sink:
         conf[key + "class"] = SINK
-        conf[key + "period"] = "1"
+        if period:
+            conf[key + "period"] = period
         # Spark builds executor sinks before it fetches --jars: the jar must be on their class path.
         conf["spark.executor.extraClassPath"] = jar
     if endpoint:  # else the default, localhost:4317
         conf[key + "endpoint"] = endpoint
     conf.update(dict(extra))
-    cmd = [os.path.join(spark_home, "bin", "spark-submit"), "--master", "local-cluster[2,1,1024]", "--jars", jar]
+    cmd = [os.path.join(spark_home, "bin", "spark-submit"), "--master", master, "--jars", jar]
     for k, v in conf.items():
         cmd += ["--conf", f"{k}={v}"]
     cmd.append(job)

@@ -72,8 +72,10 @@ stages = set(json.loads(cluster.field(output, "STAGES") or "[]"))
 procs = otlp.read(out) if os.path.exists(out) else {}
 by_exec = {p.resource.get("spark.executor.id"): p for p in procs.values()}
 check("resources for the driver and both executors", {"driver", "0", "1"} <= set(by_exec), f"got {sorted(by_exec)}")
-check("every resource names the app", all(p.resource.get("spark.app.id") == app_id and p.resource.get("spark.app.name")
-                                           for p in by_exec.values()), f"app {app_id}: {[p.resource for p in by_exec.values()]}")
+# The Collector's Spark receiver's names (spark.application.*), so its data and ours join.
+check("every resource names the app", all(p.resource.get("spark.application.id") == app_id and p.resource.get("spark.application.name")
+                                           and "spark.app.id" not in p.resource for p in by_exec.values()),
+      f"app {app_id}: {[p.resource for p in by_exec.values()]}")
 for ex, p in sorted(by_exec.items()):
     missing = sorted(REQUIRED - p.names())
     check(f"{ex}: every catalogue family that applies here", not missing, f"missing {missing}")
@@ -136,6 +138,34 @@ for ex, text in logs.items():
     check(f"executor {ex}: the plugin alone started sparkotel", "sparkotel: native core" in text and "init failed" not in text,
           [l for l in text.splitlines() if "sparkotel" in l][:3])
     check(f"executor {ex} logs one line about the unreachable endpoint", text.count(needle) == 1, f"{text.count(needle)} lines")
+
+# ---- a job shorter than the sink's period: its final report at stop is all there is --------
+# local[4] and Spark's default sink period (10 s), with and without the plugin: Spark's metrics
+# must still reach the collector, from the report the sink makes when Spark stops it.
+for plugin in (True, False):
+    how = "plugin and sink" if plugin else "sink alone"
+    print(f">> e2e [{label}]: local[4], a job of a few seconds, {how}, the sink at its default period", flush=True)
+    short_out = os.path.join(work, f"short-{'plugin' if plugin else 'sink'}.jsonl")
+    with open(os.path.join(work, f"collector-short-{'plugin' if plugin else 'sink'}.log"), "w") as clog:
+        col = cluster.Collector(collector_bin, short_out, clog)
+        try:
+            rc, output = cluster.submit(spark_home, jar, f"http://127.0.0.1:{col.port}", os.path.join(cluster.HERE, "short_job.py"),
+                                        master="local[4]", interval=None, period=None, plugin=plugin)
+        finally:
+            col.stop()
+    open(os.path.join(work, f"submit-short-{'plugin' if plugin else 'sink'}.log"), "w").write(output)
+    seconds = float(cluster.field(output, "SECONDS") or "nan")
+    check(f"short job, {how}: succeeds within the sink's 10 s period", rc == 0 and cluster.field(output, "RESULT") == "ok"
+          and seconds < 10, f"rc={rc}, {seconds} s, see {work}")
+    short = otlp.read(short_out) if os.path.exists(short_out) else {}
+    driver = next((p for p in short.values() if p.resource.get("spark.executor.id") == "driver"), None)
+    names = driver.names() if driver else set()
+    forwarded = sorted(n for n in names if n.startswith("spark."))
+    check(f"short job, {how}: the driver's Spark metrics reached the collector (BlockManager, DAGScheduler)",
+          any(n.startswith("spark.block_manager.") for n in names) and any(n.startswith("spark.dagscheduler.") for n in names),
+          f"spark.* received: {forwarded[:8]}")
+    check(f"short job, {how}: they name the app", driver is not None
+          and driver.resource.get("spark.application.id") == cluster.field(output, "APP_ID"), driver and driver.resource)
 
 passed = sum(results)
 print(f"e2e [{label}]: evidence in {work}")
