@@ -88,7 +88,7 @@ test-e2e: $(JARS) spark3 spark4 $(COLLECTOR) ## real collector + local-cluster w
 
 collector: $(COLLECTOR) ## the real OpenTelemetry Collector, built by ocb from collector/builder-config.yaml
 
-$(COLLECTOR): collector/builder-config.yaml $(shell find collector/otlpjsonfile -type f) | $(TOOLS)/bin/builder-$(OCB)
+$(COLLECTOR): collector/builder-config.yaml $(shell find collector/otlpjsonfile collector/deltalake -type f) | $(TOOLS)/bin/builder-$(OCB)
 	@echo ">> building the OpenTelemetry Collector with ocb $(OCB) (first time: a few minutes)"
 	$(TOOLS)/bin/builder-$(OCB) --config collector/builder-config.yaml --output-path build/collector
 
