@@ -31,7 +31,7 @@ JNI_CFLAGS := -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux
 GO_TAGS := grpcnotrace
 GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERSION)
 
-.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e collector demo bench tools clean check-glibc check-jars
+.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e collector demo bench tools clean check-glibc check-jars test-lakehouse lakehouse-tools
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -66,7 +66,7 @@ check-glibc: $(LIBS) ## newest glibc symbol each library needs (must be <= 2.26)
 check-jars: $(JARS) ## every jar carries both libraries
 	tools/check-jars $(JARS)
 
-test: dist test-go test-jvm test-spark test-e2e ## every test: Go, Scala (2.12 and 2.13), real Spark, end to end
+test: dist test-go test-jvm test-spark test-e2e test-lakehouse ## every test: Go, Scala (2.12 and 2.13), real Spark, end to end
 	@echo ">> all tests passed"
 
 test-go: ## Go unit tests (host compiler), after gofmt and go vet
@@ -125,6 +125,54 @@ $(AGENT):
 	@echo ">> fetching the OpenTelemetry Java agent $(OTEL_JAVAAGENT) from Maven Central"
 	@mkdir -p $(TOOLS)
 	mvn -q dependency:copy -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:$(OTEL_JAVAAGENT) -DoutputDirectory=$(TOOLS)
+
+# ---- the lakehouse: the deltalake exporter and the readers that prove it ------------------
+# Spark 4 for the Delta readers: the newest delta-spark (4.4.0) supports Spark 4.0.1-4.2, not 4.3.
+SPARK_4_DELTA := 4.2.0
+DELTA_SPARK_3 := 3.3.2
+DELTA_SPARK_4 := 4.4.0
+AZURITE := 3.37.0
+LAKE_PY := $(TOOLS)/lakehouse/bin/python
+DELTALAKE_TAGS := deltalake_s3,deltalake_azblob,deltalake_gcs
+LAKEHOUSE_TOOLS := $(TOOLS)/lakehouse/.installed $(TOOLS)/azurite-$(AZURITE)/.installed \
+	$(TOOLS)/delta-$(DELTA_SPARK_3)/.installed $(TOOLS)/delta-$(DELTA_SPARK_4)/.installed \
+	$(TOOLS)/spark-$(SPARK_3)/.installed $(TOOLS)/spark-$(SPARK_4_DELTA)/.installed
+
+test-lakehouse: $(COLLECTOR) $(LAKEHOUSE_TOOLS) ## deltalake exporter: Go tests, then the collector writes disk, S3 (moto), Azure (Azurite); delta-rs, DuckDB, Spark 3.5 and 4.2 read
+	@unformatted=$$(gofmt -l collector/deltalake); if [ -n "$$unformatted" ]; then echo "gofmt -w needed: $$unformatted"; exit 1; fi
+	cd collector/deltalake && go vet -tags $(DELTALAKE_TAGS) ./... && go test -tags $(DELTALAKE_TAGS) ./...
+	@mkdir -p build/lakehouse
+	cd collector/deltalake && go build -o $(CURDIR)/build/lakehouse/otlpgen ./cmd/otlpgen && \
+		go build -tags $(DELTALAKE_TAGS) -o $(CURDIR)/build/lakehouse/deltalake-compact ./cmd/deltalake-compact
+	MOTO_BIN=$(TOOLS)/lakehouse/bin AZURITE_BIN=$(TOOLS)/azurite-$(AZURITE)/node_modules/.bin/azurite-blob \
+	SPARK3_PY=$(TOOLS)/spark-$(SPARK_3)/bin/python DELTA3_JARS=$(TOOLS)/delta-$(DELTA_SPARK_3) \
+	SPARK4_PY=$(TOOLS)/spark-$(SPARK_4_DELTA)/bin/python DELTA4_JARS=$(TOOLS)/delta-$(DELTA_SPARK_4) \
+	$(LAKE_PY) tests/lakehouse/lakehouse.py $(COLLECTOR) build/lakehouse/otlpgen build/lakehouse/deltalake-compact
+
+lakehouse-tools: $(LAKEHOUSE_TOOLS) ## install the lakehouse readers (PyPI), Azurite (npm), delta-spark jars (Maven Central), pyspark 4.2
+
+$(TOOLS)/lakehouse/.installed: tests/lakehouse/requirements.txt
+	@echo ">> installing delta-rs, DuckDB + delta extension, moto into $(TOOLS)/lakehouse (PyPI)"
+	python3 -m venv $(TOOLS)/lakehouse
+	$(TOOLS)/lakehouse/bin/pip install -q -r tests/lakehouse/requirements.txt
+	touch $@
+
+$(TOOLS)/azurite-$(AZURITE)/.installed:
+	@echo ">> installing Azurite $(AZURITE) (npm) into $(TOOLS)/azurite-$(AZURITE)"
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS)/azurite-$(AZURITE) azurite@$(AZURITE)
+	touch $@
+
+$(TOOLS)/delta-$(DELTA_SPARK_3)/.installed:
+	@mkdir -p $(@D)
+	mvn -q dependency:copy -Dartifact=io.delta:delta-spark_2.12:$(DELTA_SPARK_3) -DoutputDirectory=$(@D)
+	mvn -q dependency:copy -Dartifact=io.delta:delta-storage:$(DELTA_SPARK_3) -DoutputDirectory=$(@D)
+	touch $@
+
+$(TOOLS)/delta-$(DELTA_SPARK_4)/.installed:
+	@mkdir -p $(@D)
+	mvn -q dependency:copy -Dartifact=io.delta:delta-spark_2.13:$(DELTA_SPARK_4) -DoutputDirectory=$(@D)
+	mvn -q dependency:copy -Dartifact=io.delta:delta-storage:$(DELTA_SPARK_4) -DoutputDirectory=$(@D)
+	touch $@
 
 # ---- tools a fresh machine lacks -------------------------------------------------------
 tools: $(PY) $(SBT_LAUNCH) ## install zig (PyPI) and the sbt launcher (Maven Central)

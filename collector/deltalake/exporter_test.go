@@ -21,7 +21,7 @@ import (
 
 var t0 = time.Date(2026, 12, 1, 23, 59, 58, 0, time.UTC)
 
-func testExporter(t *testing.T, dir string, wrap func(storage.Store) storage.Store) *deltaExporter {
+func testExporter(t testing.TB, dir string, wrap func(storage.Store) storage.Store) *deltaExporter {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.Path = dir

@@ -24,6 +24,40 @@ func (p *parts[T]) add(r T, day int32) {
 	(*p)[day] = append((*p)[day], r)
 }
 
+// presize makes room for every point of the batch in today's partition of its table, so
+// appending rows (a few hundred bytes each) does not copy them as the slices grow.
+func (b *Batch) presize(md pmetric.Metrics) {
+	var n [NumKinds]int
+	var t int64
+	for _, rm := range md.ResourceMetrics().All() {
+		for _, sm := range rm.ScopeMetrics().All() {
+			for _, m := range sm.Metrics().All() {
+				switch m.Type() {
+				case pmetric.MetricTypeGauge:
+					n[KindGauge] += m.Gauge().DataPoints().Len()
+					if m.Gauge().DataPoints().Len() > 0 {
+						t = int64(m.Gauge().DataPoints().At(0).Timestamp()) / 1000
+					}
+				case pmetric.MetricTypeSum:
+					n[KindSum] += m.Sum().DataPoints().Len()
+				case pmetric.MetricTypeHistogram:
+					n[KindHistogram] += m.Histogram().DataPoints().Len()
+				case pmetric.MetricTypeExponentialHistogram:
+					n[KindExponentialHistogram] += m.ExponentialHistogram().DataPoints().Len()
+				case pmetric.MetricTypeSummary:
+					n[KindSummary] += m.Summary().DataPoints().Len()
+				}
+			}
+		}
+	}
+	d := day(t)
+	b.Gauge = parts[Gauge]{d: make([]Gauge, 0, n[KindGauge])}
+	b.Sum = parts[Sum]{d: make([]Sum, 0, n[KindSum])}
+	b.Histogram = parts[Histogram]{d: make([]Histogram, 0, n[KindHistogram])}
+	b.ExponentialHistogram = parts[ExponentialHistogram]{d: make([]ExponentialHistogram, 0, n[KindExponentialHistogram])}
+	b.Summary = parts[Summary]{d: make([]Summary, 0, n[KindSummary])}
+}
+
 // day is the UTC date of a timestamp in microseconds.
 func day(us int64) int32 {
 	const usPerDay = 86_400_000_000
@@ -46,6 +80,7 @@ func attrMap(a pcommon.Map) map[string]string {
 // Convert turns OTLP metrics into rows. Metrics of kind Empty are skipped.
 func Convert(md pmetric.Metrics) *Batch {
 	b := &Batch{}
+	b.presize(md)
 	rms := md.ResourceMetrics()
 	for i := 0; i < rms.Len(); i++ {
 		rm := rms.At(i)

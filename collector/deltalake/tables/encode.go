@@ -3,6 +3,9 @@ package tables
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"reflect"
+	"sync"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -57,6 +60,9 @@ func (b *Batch) Files(codec compress.Codec) ([]File, error) {
 
 func encodeParts[T any](out []File, k Kind, p parts[T], codec compress.Codec) ([]File, error) {
 	for d, rows := range p {
+		if len(rows) == 0 {
+			continue
+		}
 		data, err := Encode(rows, codec)
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", k.Name(), err)
@@ -66,17 +72,36 @@ func encodeParts[T any](out []File, k Kind, p parts[T], codec compress.Codec) ([
 	return out, nil
 }
 
+// writers keeps Parquet writers for reuse, by row type and codec: building one allocates
+// every column's buffers, which costs as much as encoding a large batch.
+var writers sync.Map // writerKey -> *sync.Pool
+
+type writerKey struct {
+	row   reflect.Type
+	codec compress.Codec
+}
+
 // Encode writes rows as one Parquet file.
 func Encode[T any](rows []T, codec compress.Codec) ([]byte, error) {
+	key := writerKey{reflect.TypeFor[T](), codec}
+	p, _ := writers.LoadOrStore(key, &sync.Pool{})
+	pool := p.(*sync.Pool)
 	var buf bytes.Buffer
-	w := parquet.NewGenericWriter[T](&buf, parquet.Compression(codec),
-		parquet.CreatedBy("sparkotel-deltalake", "0.1.0", ""))
+	w, _ := pool.Get().(*parquet.GenericWriter[T])
+	if w == nil {
+		w = parquet.NewGenericWriter[T](&buf, parquet.Compression(codec),
+			parquet.CreatedBy("sparkotel-deltalake", "0.1.0", ""))
+	} else {
+		w.Reset(&buf)
+	}
 	if _, err := w.Write(rows); err != nil {
-		return nil, err
+		return nil, err // a writer in an unknown state is not reused
 	}
 	if err := w.Close(); err != nil {
 		return nil, err
 	}
+	w.Reset(io.Discard)
+	pool.Put(w)
 	return buf.Bytes(), nil
 }
 
