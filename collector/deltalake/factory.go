@@ -20,19 +20,19 @@ func NewFactory() exporter.Factory {
 		exporter.WithMetrics(createMetrics, component.StabilityLevelAlpha))
 }
 
-// createDefaultConfig: batches of 50,000 to 500,000 points, or whatever arrived in 5 s, so
+// createDefaultConfig: batches of 50,000 to 200,000 points, or whatever arrived in 5 s, so
 // files are worth reading and a live report sees data within seconds; a queue bounded at
-// 2,000,000 points that refuses more (the receiver's client retries) rather than growing.
+// 1,000,000 points that refuses more (the receiver's client retries) rather than growing.
 func createDefaultConfig() component.Config {
 	q := exporterhelper.NewDefaultQueueConfig()
 	q.Sizer = exporterhelper.RequestSizerTypeItems
-	q.QueueSize = 2_000_000
+	q.QueueSize = 1_000_000
 	q.NumConsumers = 2
 	b := exporterhelper.NewDefaultBatchConfig()
 	b.Sizer = exporterhelper.RequestSizerTypeItems
 	b.FlushTimeout = 5 * time.Second
 	b.MinSize = 50_000
-	b.MaxSize = 500_000
+	b.MaxSize = 200_000
 	q.Batch = configoptional.Some(b)
 	timeout := exporterhelper.NewDefaultTimeoutConfig()
 	timeout.Timeout = 30 * time.Second
