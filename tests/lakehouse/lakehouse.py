@@ -207,7 +207,9 @@ try:
                   .replace("        min_size: 5000\n", "        min_size: 5000\n    retry_on_failure:\n"
                            "      initial_interval: 500ms\n      max_interval: 2s\n      max_elapsed_time: 0\n"))
     sent = generate(otlpgen, c.endpoint, "r", requests=20, every="20ms")
-    time.sleep(3)
+    deadline = time.time() + 60  # the S3 SDK retries a refused connection itself before failing
+    while time.time() < deadline and "deltalake: batch not committed" not in c.logtext():
+        time.sleep(0.5)
     log = c.logtext()
     check("refused store: collector still running", c.alive())
     check("refused store: failure logged by the exporter", "deltalake: batch not committed" in log, log[-1500:])
