@@ -12,7 +12,9 @@ import (
 // Config is the validated configuration of the core.
 type Config struct {
 	Exporter    string            // otlp | console | none
+	Protocol    string            // grpc | http/protobuf (key, else OTEL_EXPORTER_OTLP_[METRICS_]PROTOCOL)
 	Endpoint    string            // "" = OTEL_EXPORTER_OTLP_[METRICS_]ENDPOINT, else localhost:4317
+	MetricsURL  string            // http/protobuf only: the URL posted to, after the spec's path rules
 	Insecure    *bool             // nil = from the endpoint's scheme / OTEL env
 	Headers     map[string]string // nil = OTEL_EXPORTER_OTLP_[METRICS_]HEADERS
 	Certificate string            // CA file for TLS
@@ -35,6 +37,7 @@ type Config struct {
 // Keys the JVM may pass and what each accepts; the messages quote these.
 var keyHelp = map[string]string{
 	"exporter":        "otlp, console or none",
+	"protocol":        "grpc or http/protobuf",
 	"endpoint":        "host:port or a URL such as http://collector:4317",
 	"insecure":        "true or false",
 	"headers":         "comma-separated key=value pairs",
@@ -62,7 +65,7 @@ var identityKeys = []string{"spark.app.id", "spark.app.name", "spark.executor.id
 // Defaults: 1 s sampling is cheap (docs/performance.md); one P and a 32 MiB memory limit keep
 // the Go runtime small inside a big JVM.
 func defaults() Config {
-	return Config{Exporter: "otlp", Timeout: 10 * time.Second, Interval: time.Second,
+	return Config{Exporter: "otlp", Protocol: GRPC, Timeout: 10 * time.Second, Interval: time.Second,
 		ProcRoot: "/proc", SysRoot: "/sys", PID: os.Getpid(), GoMaxProcs: 1, GoMemLimit: 32 << 20,
 		Identity: map[string]string{}}
 }
@@ -86,6 +89,13 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 			cfg.Interval = time.Duration(ms) * time.Millisecond
 		}
 	}
+	if _, ok := kv["protocol"]; !ok {
+		if p, problem := protocolFromEnv(); problem != "" {
+			problems = append(problems, problem)
+		} else if p != "" {
+			cfg.Protocol = p
+		}
+	}
 	keys := make([]string, 0, len(kv))
 	for k := range kv {
 		keys = append(keys, k)
@@ -96,6 +106,8 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 		switch k {
 		case "exporter":
 			choose(&cfg.Exporter, k, v, bad, "otlp", "console", "none")
+		case "protocol":
+			choose(&cfg.Protocol, k, v, bad, GRPC, HTTPProtobuf)
 		case "endpoint":
 			cfg.Endpoint = v
 		case "insecure":
@@ -177,6 +189,11 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 		} else {
 			cfg.ExportEvery = d
 		}
+	}
+	if cfg.Exporter == "otlp" && cfg.Protocol == HTTPProtobuf {
+		var urlProblems []string
+		cfg.MetricsURL, urlProblems = httpURL(cfg, prefix)
+		problems = append(problems, urlProblems...)
 	}
 	if len(problems) == 0 {
 		return cfg, nil, nil
