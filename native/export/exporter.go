@@ -19,7 +19,7 @@ import (
 )
 
 // defaultEndpoint is where a collector listens when nothing says otherwise: a local agent,
-// plaintext, as the collector's default OTLP gRPC receiver.
+// plaintext, as the collector's default OTLP gRPC receiver (config resolves HTTP's).
 const defaultEndpoint = "http://localhost:4317"
 
 // defaultWindow is HTTP/2's default flow-control window, which gRPC also starts with.
@@ -44,6 +44,9 @@ func newExporter(cfg config.Config) (sdkmetric.Exporter, string, io.Closer, erro
 		return exp, target, w, err
 	case "none":
 		return discard{temporality(cfg)}, "nowhere", nopCloser{}, nil
+	}
+	if cfg.Protocol == config.HTTPProtobuf {
+		return newHTTPExporter(cfg)
 	}
 	opts := []otlpmetricgrpc.Option{
 		otlpmetricgrpc.WithTimeout(cfg.Timeout),
