@@ -85,6 +85,8 @@ COLLECTOR := build/collector/sparkotel-collector
 test-e2e: $(JARS) spark3 spark4 $(COLLECTOR) ## real collector + local-cluster with 2 executors, Spark 3 (2.12) and Spark 4 (2.13)
 	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/e2e.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
 	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/e2e/e2e.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_4)
+	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/protocols.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
+	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/e2e/protocols.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_4)
 
 collector: $(COLLECTOR) ## the real OpenTelemetry Collector, built by ocb from collector/builder-config.yaml
 
