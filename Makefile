@@ -31,7 +31,7 @@ JNI_CFLAGS := -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux
 GO_TAGS := grpcnotrace
 GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERSION)
 
-.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e collector demo bench tools clean check-glibc check-jars test-lakehouse lakehouse-tools
+.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e collector demo report-tools bench tools clean check-glibc check-jars test-lakehouse lakehouse-tools
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -82,7 +82,11 @@ test-spark: $(JARS) spark3 ## a real Spark local[2] job with the plugin, and wit
 
 COLLECTOR := build/collector/sparkotel-collector
 
-test-e2e: $(JARS) spark3 spark4 $(COLLECTOR) ## real collector + local-cluster with 2 executors, Spark 3 (2.12) and Spark 4 (2.13)
+# The report (demo/report.py; e2e checks it too): SQL in DuckDB from the lakehouse venv, uPlot from npm.
+UPLOT_JS := $(TOOLS)/uplot-$(UPLOT)/package/dist/uPlot.iife.min.js
+REPORT_TOOLS := $(TOOLS)/lakehouse/.installed $(UPLOT_JS)
+
+test-e2e: $(JARS) spark3 spark4 $(COLLECTOR) $(REPORT_TOOLS) ## real collector + local-cluster with 2 executors, Spark 3 (2.12) and Spark 4 (2.13)
 	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/e2e.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
 	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/e2e/e2e.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_4)
 	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/protocols.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
@@ -100,8 +104,17 @@ $(TOOLS)/bin/builder-$(OCB):
 	GOBIN=$(TOOLS)/bin go install go.opentelemetry.io/collector/cmd/builder@v$(OCB)
 	mv $(TOOLS)/bin/builder $@
 
-demo: $(JARS) spark3 $(COLLECTOR) ## the main job: a skewed JOIN vs its LEFT SEMI JOIN rewrite, memory summary + build/demo/report.html
-	$(TOOLS)/spark-$(SPARK_3)/bin/python demo/run.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR)
+demo: $(JARS) spark3 $(COLLECTOR) $(REPORT_TOOLS) ## the main job: a skewed JOIN vs its LEFT SEMI JOIN rewrite into Delta tables; summary, sizing advice + build/demo/report.html by SQL over them
+	$(TOOLS)/spark-$(SPARK_3)/bin/python demo/run.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) $(TOOLS)/lakehouse/bin/python
+
+report-tools: $(REPORT_TOOLS) ## what the report needs: DuckDB + delta extension (PyPI, the lakehouse venv), uPlot (npm)
+
+# uPlot, inlined into the report (demo/report.py finds it here by versions.env's UPLOT).
+$(UPLOT_JS):
+	@echo ">> fetching uPlot $(UPLOT) (npm) into $(TOOLS)/uplot-$(UPLOT)"
+	@mkdir -p $(TOOLS)/uplot-$(UPLOT)
+	cd $(TOOLS)/uplot-$(UPLOT) && npm pack --silent uplot@$(UPLOT) >/dev/null && tar xzf uplot-$(UPLOT).tgz
+	touch $@
 
 AGENT := $(TOOLS)/opentelemetry-javaagent-$(OTEL_JAVAAGENT).jar
 BENCH_ROUNDS ?= 5

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Opens a report in headless Chromium and checks that its charts rendered: the page's script
-sets data-charts to the number of series it drew, and each is an SVG polyline in the DOM.
+"""Opens a report in headless Chromium and checks that it rendered: the overview (its table and
+its uPlot chart) and one uPlot chart per JVM, every chart's canvas painted. The page's script
+sets data-overview (JVMs in the overview), data-plots (uPlot charts made), data-painted
+(canvases with pixels drawn) and data-charts (series drawn in the per-JVM charts).
 
 Usage: check_report.py REPORT_HTML MIN_SERIES [SCREENSHOT_PNG]
 """
@@ -11,7 +13,8 @@ import sys
 import tempfile
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+         "--virtual-time-budget=5000"]
 
 
 def chromium(*args):
@@ -20,18 +23,32 @@ def chromium(*args):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
 
 
+def attr(dom, name):
+    m = re.search(rf'data-{name}="(\d+)"', dom)
+    return int(m.group(1)) if m else 0
+
+
 def main(report, min_series, screenshot=None, closing_line=False):
     url = "file://" + os.path.abspath(report)
-    dom = chromium("--dump-dom", url).stdout
-    m = re.search(r'data-charts="(\d+)"', dom)
-    drawn = int(m.group(1)) if m else 0
-    lines = dom.count("<polyline")
-    ok = drawn >= min_series and lines == drawn and "stage" in dom
-    print(f"report-check: {drawn} series drawn, {lines} polylines in the DOM (need >= {min_series})")
+    dom = chromium("--window-size=1200,1000", "--dump-dom", url).stdout
+    drawn, plots, painted, overview = (attr(dom, k) for k in ("charts", "plots", "painted", "overview"))
+    canvases = dom.count("<canvas")
+    checks = {
+        f"{drawn} series drawn (need >= {min_series})": drawn >= min_series,
+        f"{plots} uPlot charts, {canvases} canvases in the DOM": plots >= 2 and canvases == plots,
+        f"{painted} of {plots} canvases painted": painted == plots,
+        f"the overview lists {overview} JVMs, first in the page": overview >= 1 and 0 <= dom.find('id="overview"') < dom.find('id="charts"'),
+        "stage bands described": "stages: " in dom,
+        "sizing advice present": "spark.executor.memory" in dom,
+    }
+    for what, good in checks.items():
+        print(f"report-check: {'ok  ' if good else 'FAIL'} {what}")
+    ok = all(checks.values())
     if screenshot:
-        chromium("--window-size=1200,1000", f"--screenshot={os.path.abspath(screenshot)}", url)
-        ok = ok and os.path.getsize(screenshot) > 20_000
-        print(f"report-check: screenshot {screenshot} ({os.path.getsize(screenshot)} bytes)")
+        chromium("--window-size=1200,1600", f"--screenshot={os.path.abspath(screenshot)}", url)
+        size = os.path.getsize(screenshot) if os.path.exists(screenshot) else 0
+        ok = ok and size > 20_000
+        print(f"report-check: screenshot {screenshot} ({size} bytes)")
     if closing_line:
         print(f"{int(ok)} passed, {int(not ok)} failed")
     return 0 if ok else 1

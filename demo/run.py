@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""make demo: the collector on localhost:4317 (sparkotel's default endpoint), the skewed JOIN
-and its LEFT SEMI JOIN rewrite on local-cluster with two executors, then the per-executor
-memory summary and build/demo/report.html.
+"""make demo: the collector on localhost:4317 (sparkotel's default endpoint) writing Delta tables
+(collector/config-demo.yaml), the skewed JOIN and its LEFT SEMI JOIN rewrite on local-cluster
+with two executors, then the per-executor memory summary, build/demo/report.html and the sizing
+advice, all computed by SQL over the tables (demo/sql/*.sql, DuckDB's delta_scan).
 
-Usage: run.py JAR COLLECTOR_BINARY (with the python of a venv holding pyspark)
+Usage: run.py JAR COLLECTOR_BINARY LAKE_PYTHON (with the python of a venv holding pyspark;
+LAKE_PYTHON is the reader venv's, with duckdb and its delta extension)
 """
 import os
 import shutil
+import subprocess
 import sys
 
 import pyspark
@@ -15,23 +18,38 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 import cluster  # noqa: E402
-import report  # noqa: E402
 
-jar, collector_bin = sys.argv[1:3]
+jar, collector_bin, lake_py = sys.argv[1:4]
 spark_home = os.path.dirname(os.path.abspath(pyspark.__file__))
 out_dir = os.path.join(ROOT, "build", "demo")
 shutil.rmtree(out_dir, ignore_errors=True)
 events = os.path.join(out_dir, "eventlog")
+lake = os.path.join(out_dir, "lake")
 os.makedirs(events)
-received = os.path.join(out_dir, "received.jsonl")
 
-print(">> starting the OpenTelemetry Collector", flush=True)
+
+class DeltaCollector(cluster.Collector):
+    """The same collector binary with the deltalake exporter writing the tables under lake."""
+
+    def __init__(self, binary, lake, log, port=None):
+        if port is not None:
+            import socket
+            with socket.socket() as s:  # taken: OSError, the caller picks another
+                s.bind(("127.0.0.1", port))
+        self.port = port or cluster.free_port()
+        env = dict(os.environ, SPARKOTEL_OTLP_PORT=str(self.port), SPARKOTEL_LAKE=lake)
+        self.proc = subprocess.Popen([binary, "--config", os.path.join(ROOT, "collector", "config-demo.yaml")],
+                                     env=env, stdout=log, stderr=subprocess.STDOUT)
+        cluster.wait_port(self.port)
+
+
+print(f">> starting the OpenTelemetry Collector, writing Delta tables to {lake}", flush=True)
 with open(os.path.join(out_dir, "collector.log"), "w") as log:
     try:
-        col = cluster.Collector(collector_bin, received, log, port=4317)
+        col = DeltaCollector(collector_bin, lake, log, port=4317)
         endpoint = None  # sparkotel's default: localhost:4317
     except OSError:
-        col = cluster.Collector(collector_bin, received, log)
+        col = DeltaCollector(collector_bin, lake, log)
         endpoint = f"http://127.0.0.1:{col.port}"
     print(f">> running the skewed JOIN, then the LEFT SEMI JOIN (Spark {pyspark.__version__}, 2 executors; about a minute)",
           flush=True)
@@ -39,12 +57,19 @@ with open(os.path.join(out_dir, "collector.log"), "w") as log:
         rc, output = cluster.submit(spark_home, jar, endpoint, os.path.join(HERE, "skew_join.py"), interval="250ms",
                                     extra=cluster.event_log(events))
     finally:
-        col.stop()
+        col.stop()  # drains its queue: the last batch is committed before it exits
 open(os.path.join(out_dir, "spark-submit.log"), "w").write(output)
 if rc != 0 or cluster.field(output, "RESULT") != "ok":
     print(f"the demo job failed (rc={rc}); see {out_dir}/spark-submit.log")
     sys.exit(1)
+verdicts = os.path.join(out_dir, "verdicts.log")
+with open(verdicts, "w") as f:  # the driver's verdicts for lost executors (none when all went well)
+    f.writelines(line + "\n" for line in output.splitlines() if "sparkotel verdict:" in line)
 print()
-print(report.build(received, events, os.path.join(out_dir, "report.html")))
+report_html = os.path.join(out_dir, "report.html")
+rc = subprocess.call([lake_py, os.path.join(HERE, "report.py"), lake, events, report_html, verdicts])
+if rc != 0:
+    sys.exit(rc)
 print()
-print(f"report: {os.path.join(out_dir, 'report.html')}  (one file; open it in any browser)")
+print(f"report: {report_html}  (one file; open it in any browser)")
+print(f"tables: {lake}  (sizing advice again: {lake_py} demo/advise.py {lake})")
