@@ -31,7 +31,7 @@ JNI_CFLAGS := -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux
 GO_TAGS := grpcnotrace
 GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERSION)
 
-.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e collector demo report-tools bench tools clean check-glibc check-jars test-lakehouse lakehouse-tools
+.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e test-death collector demo report-tools bench tools clean check-glibc check-jars test-lakehouse lakehouse-tools
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -66,7 +66,7 @@ check-glibc: $(LIBS) ## newest glibc symbol each library needs (must be <= 2.26)
 check-jars: $(JARS) ## every jar carries both libraries
 	tools/check-jars $(JARS)
 
-test: dist test-go test-jvm test-spark test-e2e test-lakehouse ## every test: Go, Scala (2.12 and 2.13), real Spark, end to end
+test: dist test-go test-jvm test-spark test-e2e test-death test-lakehouse ## every test: Go, Scala (2.12 and 2.13), real Spark, end to end, executor deaths
 	@echo ">> all tests passed"
 
 test-go: ## Go unit tests (host compiler), after gofmt and go vet
@@ -91,6 +91,18 @@ test-e2e: $(JARS) spark3 spark4 $(COLLECTOR) $(REPORT_TOOLS) ## real collector +
 	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/e2e/e2e.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_4)
 	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/protocols.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
 	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/e2e/protocols.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_4)
+
+DIE_JAR := build/death/die.jar
+
+test-death: $(JARS) spark3 spark4 $(COLLECTOR) $(DIE_JAR) ## kill real executors (heap OOM, cgroup OOM kill, Python over budget, SIGKILL) and check each verdict, Spark 3 and 4
+	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/death/death.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) $(DIE_JAR) spark-$(SPARK_3)
+	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/death/death.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) $(DIE_JAR) spark-$(SPARK_4)
+
+# Compiled against Spark 3's jars; the UDF interface it implements is the same in Spark 4.
+$(DIE_JAR): $(shell find tests/death/java -name '*.java') | spark3
+	@mkdir -p build/death/classes
+	javac --release 8 -nowarn -cp "$$(echo $(TOOLS)/spark-$(SPARK_3)/lib/python*/site-packages/pyspark/jars)/*" -d build/death/classes $(filter %.java,$^)
+	jar cf $@ -C build/death/classes .
 
 collector: $(COLLECTOR) ## the real OpenTelemetry Collector, built by ocb from collector/builder-config.yaml
 

@@ -46,7 +46,8 @@
 #define SOTEL_NATIVE_CGROUP_USAGE 7
 #define SOTEL_NATIVE_CGROUP_LIMIT 8
 #define SOTEL_NATIVE_CGROUP_OOM_KILLS 9
-#define SOTEL_NATIVE_FIELDS 10
+#define SOTEL_NATIVE_MALLOC_MMAPPED 10
+#define SOTEL_NATIVE_FIELDS 11
 
 /*
  * Mailboxes, written by the shim (bridge.c) and read by Go in place (host.go): a push copies

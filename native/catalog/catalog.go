@@ -64,7 +64,7 @@ var attributeIndex = func() map[string]int {
 
 // Pushed reports whether the JVM side supplies the metric's values (rather than a Go probe).
 func (m Metric) Pushed() bool {
-	return m.Source == "jvm" || m.Source == "spark" || m.Source == "tasks"
+	return m.Source == "jvm" || m.Source == "spark" || m.Source == "tasks" || m.Source == "diagnosis"
 }
 
 // ByName finds a metric by name.

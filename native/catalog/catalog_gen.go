@@ -64,6 +64,8 @@ const (
 	SparkStageTasksActive
 	SparkTasksCompleted
 	SparkTasksFailed
+	ContainerMemoryBudget
+	ExecutorLost
 )
 
 // Metrics is the catalogue, indexed by ID.
@@ -128,4 +130,6 @@ var Metrics = [...]Metric{
 	SparkStageTasksActive:          {Name: "sparkotel.spark.stage.tasks.active", Unit: "{task}", Instrument: Gauge, Value: Int, Source: "tasks", Stability: "development", Attributes: []string{"spark.stage.id", "spark.stage.attempt"}, Description: "Tasks of the stage running in this JVM now; the series ends when the stage's last task here ends."},
 	SparkTasksCompleted:            {Name: "sparkotel.spark.tasks.completed", Unit: "{task}", Instrument: Counter, Value: Int, Source: "tasks", Stability: "development", Attributes: []string{}, Description: "Tasks that succeeded in this JVM."},
 	SparkTasksFailed:               {Name: "sparkotel.spark.tasks.failed", Unit: "{task}", Instrument: Counter, Value: Int, Source: "tasks", Stability: "development", Attributes: []string{"sparkotel.spark.task.failure"}, Description: "Tasks that failed in this JVM, by reason."},
+	ContainerMemoryBudget:          {Name: "sparkotel.container.memory.budget", Unit: "By", Instrument: Gauge, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{}, Description: "Memory the cluster manager grants this executor's container, computed as Spark does: executor memory + overhead + off-heap size when enabled + PySpark memory. The line process RSS plus children must stay under (YARN's pmem check, a pod's limit)."},
+	ExecutorLost:                   {Name: "sparkotel.executor.lost", Unit: "{executor}", Instrument: Counter, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{"sparkotel.loss.cause"}, Description: "Executors lost while the application ran, by the cause the driver's verdict gives (driver only)."},
 }

@@ -22,6 +22,7 @@ const (
 	NativeCgroupUsage
 	NativeCgroupLimit
 	NativeCgroupOOMKills
+	NativeMallocMmapped
 	NativeFields
 )
 
@@ -43,6 +44,7 @@ var nativeSources = [NativeFields]nativeSource{
 	NativeCgroupUsage:      {metric: catalog.ContainerMemoryUsage},
 	NativeCgroupLimit:      {metric: catalog.CgroupMemoryLimit},
 	NativeCgroupOOMKills:   {catalog.CgroupMemoryEvents, "sparkotel.cgroup.event", "oom_kill"},
+	NativeMallocMmapped:    {catalog.MallocMemory, "sparkotel.malloc.state", "mmapped"},
 }
 
 // latest holds each native field's newest value, -1 until a probe has reported it. A field

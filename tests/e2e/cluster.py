@@ -49,10 +49,10 @@ class Collector:
 
 
 def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=900, sink=True, plugin=True,
-           master="local-cluster[2,1,1024]", period="1"):
+           master="local-cluster[2,1,1024]", period="1", jars=(), args=()):
     """spark-submit on master (two executor JVMs by default) with the plugin unless plugin=False, and
     the sink unless sink=False (the plugin alone, from --jars only); returns (rc, output).
-    interval or period None: sparkotel's or Spark's default."""
+    interval or period None: sparkotel's or Spark's default. jars: more jars for the job; args: the job's."""
     jar = os.path.abspath(jar)
     key = "spark.metrics.conf.*.sink.otel."
     conf = {
@@ -76,10 +76,11 @@ def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=9
     if endpoint:  # else the default, localhost:4317
         conf[key + "endpoint"] = endpoint
     conf.update(dict(extra))
-    cmd = [os.path.join(spark_home, "bin", "spark-submit"), "--master", master, "--jars", jar]
+    cmd = [os.path.join(spark_home, "bin", "spark-submit"), "--master", master,
+           "--jars", ",".join([jar] + [os.path.abspath(j) for j in jars])]
     for k, v in conf.items():
         cmd += ["--conf", f"{k}={v}"]
-    cmd.append(job)
+    cmd += [job, *args]
     env = dict(os.environ, SPARK_HOME=spark_home, SPARK_LOCAL_IP="127.0.0.1")
     p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
     return p.returncode, p.stdout

@@ -45,7 +45,9 @@ def machine_has_memory_cgroup():
 # Metrics that only appear under conditions this workload or machine may not meet.
 CONDITIONAL = {"sparkotel.spark.tasks.failed", "sparkotel.spark.stage.tasks.active",
                "sparkotel.cgroup.memory.limit", "sparkotel.cgroup.memory.headroom", "sparkotel.cgroup.memory.peak",
-               "sparkotel.cgroup.memory.events", "sparkotel.cgroup.memory.pressure"}
+               "sparkotel.cgroup.memory.events", "sparkotel.cgroup.memory.pressure",
+               # the diagnosis: the budget on executors only, the verdict counts on the driver only
+               "sparkotel.container.memory.budget", "sparkotel.executor.lost"}
 if not machine_has_memory_cgroup():
     CONDITIONAL |= {m["name"] for m in catalog if m["source"] == "cgroup"}
 if not os.path.exists("/proc/pressure/memory"):
@@ -111,6 +113,14 @@ for ex in ("0", "1"):
           f"metrics saw stages {sorted(seen)}, the job ran {sorted(stages)}")
     py = max((pt.value for pt in p.series("sparkotel.children.count", sparkotel__child__kind="python")), default=0)
     check(f"executor {ex}: PySpark workers seen as python children", py >= 1, f"max {py}")
+    budget = p.last("sparkotel.container.memory.budget")
+    check(f"executor {ex}: container budget = 900 MiB + the 384 MiB minimum overhead", budget == (900 + 384) * 2**20,
+          str(budget))
+driver = by_exec.get("driver")
+lost = {pt.attrs.get("sparkotel.loss.cause"): pt.value for pt in driver.series("sparkotel.executor.lost")} if driver else {}
+check("a normal end: the driver counts no lost executor, for every cause", len(lost) == 4 and not any(lost.values()), str(lost))
+check("a normal end: no verdict in the driver's log", "sparkotel verdict" not in output,
+      [l for l in output.splitlines() if "sparkotel verdict" in l][:2])
 
 # ---- the report a user reads, rendered by a real browser ----------------------------------
 sys.path.insert(0, os.path.join(cluster.ROOT, "demo"))

@@ -38,10 +38,12 @@ type Entry struct {
 }
 
 // Pushed reports whether the JVM side supplies the metric's values (rather than a Go probe).
-func (e Entry) Pushed() bool { return e.Source == "jvm" || e.Source == "spark" || e.Source == "tasks" }
+func (e Entry) Pushed() bool {
+	return e.Source == "jvm" || e.Source == "spark" || e.Source == "tasks" || e.Source == "diagnosis"
+}
 
 var (
-	Sources     = []string{"process", "children", "system", "cgroup", "malloc", "self", "jvm", "spark", "tasks"}
+	Sources     = []string{"process", "children", "system", "cgroup", "malloc", "self", "jvm", "spark", "tasks", "diagnosis"}
 	instruments = []string{"gauge", "updowncounter", "counter"}
 	values      = []string{"int", "double"}
 	stabilities = []string{"stable", "release_candidate", "development"}

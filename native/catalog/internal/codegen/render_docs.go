@@ -15,15 +15,16 @@ import (
 var intro string
 
 var sourceTitles = map[string]string{
-	"process":  "Process (Go core, /proc/self)",
-	"children": "Descendant processes (Go core, /proc scan)",
-	"system":   "Host memory (Go core, /proc/meminfo and PSI)",
-	"cgroup":   "Container cgroup (Go core, /sys/fs/cgroup, v2 or v1)",
-	"malloc":   "glibc malloc (Go core, mallinfo2 / mallinfo)",
-	"self":     "sparkotel itself (Go core)",
-	"jvm":      "JVM (pushed from MXBeans)",
-	"spark":    "Spark memory manager (pushed from SparkEnv)",
-	"tasks":    "Stage and task activity (pushed from the executor plugin)",
+	"process":   "Process (Go core, /proc/self)",
+	"children":  "Descendant processes (Go core, /proc scan)",
+	"system":    "Host memory (Go core, /proc/meminfo and PSI)",
+	"cgroup":    "Container cgroup (Go core, /sys/fs/cgroup, v2 or v1)",
+	"malloc":    "glibc malloc (Go core, mallinfo2 / mallinfo)",
+	"self":      "sparkotel itself (Go core)",
+	"jvm":       "JVM (pushed from MXBeans)",
+	"spark":     "Spark memory manager (pushed from SparkEnv)",
+	"tasks":     "Stage and task activity (pushed from the executor plugin)",
+	"diagnosis": "Why executors die (pushed: the budget by executors, the verdicts by the driver; docs/diagnosis.md)",
 }
 
 // Markdown renders docs/metrics.md, the data dictionary.

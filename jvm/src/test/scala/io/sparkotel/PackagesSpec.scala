@@ -8,7 +8,8 @@ import org.scalatest.funsuite.AnyFunSuite
 
 /**
  * The packages' dependencies point one way, so each can be read knowing only those below it:
- * plugin -> agent -> readings -> wire -> bridge, and the sink's logic beside the readings.
+ * plugin -> agent -> readings -> wire -> bridge, the sink's logic beside the readings, and the
+ * diagnosis (evidence and verdicts) above the readings, beside the agent.
  */
 class PackagesSpec extends AnyFunSuite {
   private val root = new File("jvm/src/main")
@@ -49,6 +50,7 @@ class PackagesSpec extends AnyFunSuite {
       "io.sparkotel.readings" -> Set("io.sparkotel.wire"),
       "io.sparkotel.sink" -> Set("io.sparkotel.wire"),
       "io.sparkotel.config" -> Set.empty[String],
+      "io.sparkotel.diagnosis" -> Set("io.sparkotel.readings", "io.sparkotel.wire", "io.sparkotel.bridge"),
       "io.sparkotel.agent" -> Set("io.sparkotel.config", "io.sparkotel.readings", "io.sparkotel.wire"))
     below.foreach { case (p, allowed) =>
       val extra = uses.getOrElse(p, Set.empty) -- allowed

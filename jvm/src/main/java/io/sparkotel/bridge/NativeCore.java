@@ -52,7 +52,8 @@ public final class NativeCore {
   public static final int NATIVE_CGROUP_USAGE = 7;
   public static final int NATIVE_CGROUP_LIMIT = 8;
   public static final int NATIVE_CGROUP_OOM_KILLS = 9;
-  public static final int NATIVE_FIELDS = 10;
+  public static final int NATIVE_MALLOC_MMAPPED = 10;
+  public static final int NATIVE_FIELDS = 11;
 
   /** Log lines the core queued since the last call ("LEVEL message", newline-separated), or null. */
   public static native String drainLogs();

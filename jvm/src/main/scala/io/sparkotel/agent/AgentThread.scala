@@ -39,6 +39,9 @@ object AgentThread {
   def every(periodMillis: Long, initialDelayMillis: Long)(f: => Unit): ScheduledFuture[_] =
     pool.scheduleWithFixedDelay(guard(f), initialDelayMillis, periodMillis, TimeUnit.MILLISECONDS)
 
+  /** Runs f once, delayMillis from now. */
+  def after(delayMillis: Long)(f: => Unit): Unit = pool.schedule(guard(f), delayMillis, TimeUnit.MILLISECONDS)
+
   /**
    * Runs f on the thread after what is queued before it, and waits at most timeoutMillis
    * (inline when called on the thread). False when it did not finish in time; it still runs.

@@ -22,7 +22,7 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
   private val parts = readings.toArray
   private val errors = new Array[Long](parts.length)
   private val errorSpecs = parts.map(r => Spec.of(Catalog.JvmSamplerErrors.name, Catalog.JvmSamplerErrors.attributes, Seq(r.name)))
-  private val pushErrors = parts.indexWhere(_.name == "jvm") // a failed push counts against the JVM reading
+  private val pushErrors = parts.indexWhere(_.name == Catalog.SparkotelReading.Jvm) // a failed push counts against the JVM reading
   private var writer: BatchWriter = _
   private var schedule: Option[ScheduledFuture[_]] = None
 
@@ -60,7 +60,14 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
     }
     i = 0
     while (i < parts.length) { writer.add(ids.spec(errorSpecs(i)), errors(i).toDouble); i += 1 }
+    val extensions = Extensions.current
+    extensions.foreach { e =>
+      try e.reading.read(ids, writer)
+      catch { case NonFatal(_) | _: LinkageError | _: InterruptedException => e.errors += 1 }
+      writer.add(ids.spec(e.errorSpec), e.errors.toDouble)
+    }
     try writer.push() catch { case NonFatal(e) => if (pushErrors >= 0) errors(pushErrors) += 1 }
+    extensions.foreach(e => try e.afterSample() catch { case NonFatal(_) | _: LinkageError => e.errors += 1 })
     drainLogs()
   }
 

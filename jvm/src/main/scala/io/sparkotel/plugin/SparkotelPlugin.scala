@@ -2,11 +2,13 @@ package io.sparkotel.plugin
 
 import java.util.{Collections, Map => JMap}
 
-import org.apache.spark.{SparkContext, TaskContext, TaskFailedReason}
+import org.apache.spark.{ExceptionFailure, SparkContext, TaskContext, TaskFailedReason}
 import org.apache.spark.api.plugin.{DriverPlugin, ExecutorPlugin, PluginContext, SparkPlugin}
 
-import io.sparkotel.agent.Agent
+import io.sparkotel.agent.{Agent, Extensions}
+import io.sparkotel.diagnosis.LossWatcher
 import io.sparkotel.readings.TaskActivity
+import io.sparkotel.wire.Catalog
 
 /**
  * Enable with `spark.plugins=io.sparkotel.plugin.SparkotelPlugin`. Starts the native core and
@@ -33,6 +35,12 @@ private[plugin] object PluginConfig {
   // What follows runs on Spark's thread during the plugin step: plain try/catch and no
   // closures, since each lambda's first use costs a cold bootstrap there.
 
+  /** The catalogue's name for a task failure reason: Spark's class, else UnknownReason. */
+  def failure(reason: TaskFailedReason): String = {
+    val name = if (reason == null) "" else reason.getClass.getSimpleName.stripSuffix("$")
+    if (Catalog.SparkTaskFailure.values.contains(name)) name else Catalog.SparkTaskFailure.UnknownReason
+  }
+
   /** Registers the headline gauges; a failure is one WARN line. */
   def registerHeadline(ctx: PluginContext, role: String): Unit =
     try ctx.metricRegistry().registerAll(new HeadlineMetrics)
@@ -46,12 +54,22 @@ private[plugin] object PluginConfig {
 
 /**
  * The driver starts the core in registerMetrics, the first point at which Spark knows the
- * application id (init runs before the task scheduler assigns it).
+ * application id (init runs before the task scheduler assigns it). It listens for lost
+ * executors from init, and receives the executors' evidence.
  */
 class SparkotelDriverPlugin extends DriverPlugin {
   private var lease: Option[Agent.Lease] = None
+  private var diagnosis: Option[Diagnosis.Driver] = None
 
-  override def init(sc: SparkContext, ctx: PluginContext): JMap[String, String] = Collections.emptyMap[String, String]()
+  override def init(sc: SparkContext, ctx: PluginContext): JMap[String, String] = {
+    diagnosis = Diagnosis.driver(sc)
+    Collections.emptyMap[String, String]()
+  }
+
+  override def receive(message: Any): AnyRef = {
+    diagnosis.foreach(d => Agent.safely("evidence")(d.watcher.receive(message)))
+    null
+  }
 
   override def registerMetrics(appId: String, ctx: PluginContext): Unit = {
     val begun = System.nanoTime()
@@ -59,7 +77,10 @@ class SparkotelDriverPlugin extends DriverPlugin {
     lease = PluginConfig.start(ctx, appId, "driver", "driver", begun)
   }
 
-  override def shutdown(): Unit = lease.foreach(_.release())
+  override def shutdown(): Unit = {
+    diagnosis.foreach { d => d.watcher.end(); Extensions.remove(d.extension) }
+    lease.foreach(_.release())
+  }
 }
 
 /**
@@ -70,11 +91,13 @@ class SparkotelDriverPlugin extends DriverPlugin {
  */
 class SparkotelExecutorPlugin extends ExecutorPlugin {
   private var lease: Option[Agent.Lease] = None
+  private var diagnosis: Option[Diagnosis.Executor] = None
 
   override def init(ctx: PluginContext, extraConf: JMap[String, String]): Unit =
     if (ctx.executorID() != "driver") { // local mode: the driver plugin covers this JVM
       val begun = System.nanoTime()
       PluginConfig.registerHeadline(ctx, "executor")
+      diagnosis = Diagnosis.executor(ctx)
       val appId = ctx.conf().get("spark.app.id", null)
       if (appId != null) lease = PluginConfig.start(ctx, appId, "executor", s"executor ${ctx.executorID()}", begun)
     }
@@ -86,8 +109,16 @@ class SparkotelExecutorPlugin extends ExecutorPlugin {
 
   override def onTaskSucceeded(): Unit = Agent.safely("task end")(TaskActivity.ended(None))
 
-  override def onTaskFailed(reason: TaskFailedReason): Unit =
-    Agent.safely("task end")(TaskActivity.ended(Some(if (reason == null) "unknown" else reason.getClass.getSimpleName)))
+  override def onTaskFailed(reason: TaskFailedReason): Unit = Agent.safely("task end") {
+    TaskActivity.ended(Some(PluginConfig.failure(reason)))
+    reason match { // the executor may exit right after an OutOfMemoryError: its evidence goes now
+      case f: ExceptionFailure if LossWatcher.outOfMemory(f) => diagnosis.foreach(_.sender.lastWords())
+      case _ =>
+    }
+  }
 
-  override def shutdown(): Unit = lease.foreach(_.release())
+  override def shutdown(): Unit = {
+    diagnosis.foreach(d => Extensions.remove(d.extension))
+    lease.foreach(_.release())
+  }
 }

@@ -9,7 +9,7 @@ import io.sparkotel.wire.Catalog._
 
 /** JVM memory pools, heap/non-heap, buffer pools, GC, threads, classes, CPU, uptime. */
 final class JvmReading extends Reading {
-  val name = "jvm"
+  val name: String = SparkotelReading.Jvm
   private val memory = ManagementFactory.getMemoryMXBean
   // The set of pools, collectors and buffer pools is fixed for a JVM's life.
   private val pools = ManagementFactory.getMemoryPoolMXBeans.asScala.toArray
@@ -27,7 +27,7 @@ final class JvmReading extends Reading {
   // strings every sample would be most of the sample's cost.
   private def spec(m: Catalog.Metric, values: String*) = Spec.of(m.name, m.attributes, values)
   private val poolSpecs = pools.map { p =>
-    val kind = if (p.getType == MemoryType.HEAP) "heap" else "non_heap"
+    val kind = if (p.getType == MemoryType.HEAP) JvmMemoryType.Heap else JvmMemoryType.NonHeap
     Array(JvmMemoryUsed, JvmMemoryCommitted, JvmMemoryLimit, JvmMemoryUsedAfterLastGc).map(spec(_, kind, p.getName))
   }
   // HotSpot keeps after-GC usage for heap pools only: for the others getCollectionUsage is a
@@ -38,9 +38,10 @@ final class JvmReading extends Reading {
   private val gcSpecs = gcs.map(g => Array(JvmGcCount, JvmGcTime).map(spec(_, g.getName)))
   // The fixed series too: a sample runs once a second or so, so for its first minutes it is
   // interpreted, and building a spec there costs more than the rest of the sample.
-  private val areaSpecs = Array("heap", "non_heap").map(k => Array("used", "committed", "limit").map(spec(JvmMemoryArea, k, _)))
-  private val threadsDaemon = spec(JvmThreadCount, "true")
-  private val threadsOther = spec(JvmThreadCount, "false")
+  private val areaSpecs = Array(JvmMemoryType.Heap, JvmMemoryType.NonHeap)
+    .map(k => Array(JvmMemoryMeasure.Used, JvmMemoryMeasure.Committed, JvmMemoryMeasure.Limit).map(spec(JvmMemoryArea, k, _)))
+  private val threadsDaemon = spec(JvmThreadCount, JvmThreadDaemon.True)
+  private val threadsOther = spec(JvmThreadCount, JvmThreadDaemon.False)
   private val threadsPeak = spec(JvmThreadPeak)
   private val classesLoaded = spec(JvmClassLoaded)
   private val classesUnloaded = spec(JvmClassUnloaded)
@@ -57,6 +58,7 @@ final class JvmReading extends Reading {
 
   def read(ids: SeriesIds, out: BatchWriter): Unit = {
     var i = 0
+    var heapAfterGc = 0L
     while (i < pools.length) {
       val (p, s) = (pools(i), poolSpecs(i))
       val u = p.getUsage
@@ -67,7 +69,10 @@ final class JvmReading extends Reading {
       }
       if (collected(i)) {
         val after = p.getCollectionUsage // null for pools no collector manages
-        if (after != null) out.add(ids.spec(s(3)), after.getUsed.toDouble)
+        if (after != null) {
+          out.add(ids.spec(s(3)), after.getUsed.toDouble)
+          if (p.getType == MemoryType.HEAP) heapAfterGc += after.getUsed
+        }
       }
       i += 1
     }
@@ -78,6 +83,8 @@ final class JvmReading extends Reading {
     Headline.heapUsed = heap.getUsed
     Headline.heapCommitted = heap.getCommitted
     Headline.nonHeapUsed = nonHeap.getUsed
+    Headline.heapMax = heap.getMax
+    Headline.heapUsedAfterGc = heapAfterGc
     i = 0
     while (i < buffers.length) {
       val (b, s) = (buffers(i), bufferSpecs(i))
@@ -85,14 +92,19 @@ final class JvmReading extends Reading {
       out.add(ids.spec(s(1)), b.getTotalCapacity.toDouble)
       out.add(ids.spec(s(2)), b.getCount.toDouble)
       if (b.getName == "direct") Headline.directUsed = b.getMemoryUsed
+      else if (b.getName == "mapped") Headline.mappedUsed = b.getMemoryUsed
       i += 1
     }
     i = 0
+    var gcMillis = 0L
     while (i < gcs.length) {
+      val millis = gcs(i).getCollectionTime
       out.add(ids.spec(gcSpecs(i)(0)), gcs(i).getCollectionCount.toDouble)
-      out.add(ids.spec(gcSpecs(i)(1)), gcs(i).getCollectionTime / 1000.0)
+      out.add(ids.spec(gcSpecs(i)(1)), millis / 1000.0)
+      gcMillis += math.max(0L, millis)
       i += 1
     }
+    Headline.gcTimeMillis = gcMillis
     val live = threads.getThreadCount
     val daemon = threads.getDaemonThreadCount
     out.add(ids.spec(threadsDaemon), daemon.toDouble)

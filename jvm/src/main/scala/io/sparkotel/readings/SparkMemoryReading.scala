@@ -4,15 +4,17 @@ import io.sparkotel.wire.{BatchWriter, Catalog, SeriesIds, Spec}
 
 /** Spark's memory manager: execution and storage memory, on and off heap. */
 final class SparkMemoryReading extends Reading {
-  val name = "spark"
+  val name: String = Catalog.SparkotelReading.Spark
   private val v = new Array[Long](6)
   private val memory = new org.apache.spark.sparkotel.SparkMemory
   private def spec(m: Catalog.Metric, values: String*) = Spec.of(m.name, m.attributes, values)
   // In the order SparkMemory.read fills v.
-  private val specs = Array(spec(Catalog.SparkMemoryUsed, "execution", "on_heap"),
-    spec(Catalog.SparkMemoryUsed, "execution", "off_heap"), spec(Catalog.SparkMemoryUsed, "storage", "on_heap"),
-    spec(Catalog.SparkMemoryUsed, "storage", "off_heap"), spec(Catalog.SparkMemoryStorageLimit, "on_heap"),
-    spec(Catalog.SparkMemoryStorageLimit, "off_heap"))
+  private val specs = {
+    import Catalog.{SparkMemoryMode => Mode, SparkMemoryPool => Pool}
+    Array(spec(Catalog.SparkMemoryUsed, Pool.Execution, Mode.OnHeap), spec(Catalog.SparkMemoryUsed, Pool.Execution, Mode.OffHeap),
+      spec(Catalog.SparkMemoryUsed, Pool.Storage, Mode.OnHeap), spec(Catalog.SparkMemoryUsed, Pool.Storage, Mode.OffHeap),
+      spec(Catalog.SparkMemoryStorageLimit, Mode.OnHeap), spec(Catalog.SparkMemoryStorageLimit, Mode.OffHeap))
+  }
 
   def read(ids: SeriesIds, out: BatchWriter): Unit =
     if (memory.read(v)) {

@@ -42,6 +42,17 @@ object TaskActivity {
     }
   }
 
+  /** The ids of the stages with a task running here now. */
+  def activeStageIds: Array[Int] = {
+    val out = new java.util.ArrayList[Integer]()
+    val it = active.keySet.iterator
+    while (it.hasNext) { val id = it.next().id; if (!out.contains(id)) out.add(id) }
+    val ids = new Array[Int](out.size)
+    var i = 0
+    while (i < ids.length) { ids(i) = out.get(i); i += 1 }
+    ids
+  }
+
   def snapshot: Map[Stage, Int] = active.asScala.map { case (k, v) => k -> v.intValue }.toMap
   def failures: Map[String, Long] = failed.asScala.map { case (k, v) => k -> v.get }.toMap
   // The sampler walks the live maps: no copies on its path.

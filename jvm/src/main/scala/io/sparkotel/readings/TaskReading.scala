@@ -4,7 +4,7 @@ import io.sparkotel.wire.{BatchWriter, Catalog, SeriesIds, Spec}
 
 /** Tasks running per stage here (from [[TaskActivity]]), tasks completed, and tasks failed by reason. */
 final class TaskReading extends Reading {
-  val name = "tasks"
+  val name: String = Catalog.SparkotelReading.Tasks
   // java.util maps and while loops: at a sample a second this runs interpreted for minutes,
   // where Scala's maps and sets are slow and the JDK's are compiled early in any JVM. A stage
   // shown keeps its spec and the last sample that saw it.

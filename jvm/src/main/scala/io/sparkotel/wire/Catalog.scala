@@ -31,6 +31,8 @@ object Catalog {
   val SparkStageTasksActive: Metric = Metric("sparkotel.spark.stage.tasks.active", Seq("spark.stage.id", "spark.stage.attempt"))
   val SparkTasksCompleted: Metric = Metric("sparkotel.spark.tasks.completed", Seq())
   val SparkTasksFailed: Metric = Metric("sparkotel.spark.tasks.failed", Seq("sparkotel.spark.task.failure"))
+  val ContainerMemoryBudget: Metric = Metric("sparkotel.container.memory.budget", Seq())
+  val ExecutorLost: Metric = Metric("sparkotel.executor.lost", Seq("sparkotel.loss.cause"))
 
   val all: Seq[Metric] = Seq(
     JvmMemoryUsed,
@@ -58,7 +60,9 @@ object Catalog {
     SparkMemoryStorageLimit,
     SparkStageTasksActive,
     SparkTasksCompleted,
-    SparkTasksFailed)
+    SparkTasksFailed,
+    ContainerMemoryBudget,
+    ExecutorLost)
 
   /** The values of jvm.memory.type: Heap or non-heap memory. */
   object JvmMemoryType {
@@ -85,13 +89,24 @@ object Catalog {
     val values: Seq[String] = Seq(Used, Committed, Limit)
   }
 
+  /** The values of sparkotel.loss.cause: Why an executor died, as the driver's verdict says (docs/diagnosis.md). */
+  object LossCause {
+    final val Key = "sparkotel.loss.cause"
+    final val Heap = "heap"
+    final val ContainerMemory = "container_memory"
+    final val NotMemory = "not_memory"
+    final val Unknown = "unknown"
+    val values: Seq[String] = Seq(Heap, ContainerMemory, NotMemory, Unknown)
+  }
+
   /** The values of sparkotel.reading: The JVM-side reading that failed. */
   object SparkotelReading {
     final val Key = "sparkotel.reading"
     final val Jvm = "jvm"
     final val Spark = "spark"
     final val Tasks = "tasks"
-    val values: Seq[String] = Seq(Jvm, Spark, Tasks)
+    final val Diagnosis = "diagnosis"
+    val values: Seq[String] = Seq(Jvm, Spark, Tasks, Diagnosis)
   }
 
   /** The values of sparkotel.spark.memory.mode: Spark memory mode (spark.memory.offHeap.enabled adds off_heap). */
