@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/sdk/instrumentation"
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/sparkotel/sparkotel/native/catalog"
@@ -81,42 +79,6 @@ func TestBatchingSendsEverySampleOverOTLP(t *testing.T) {
 	}
 }
 
-// recorder keeps what it exports, and fails as a cancelled send does when its context is.
-type recorder struct {
-	sdkmetric.Exporter
-	sent   []int     // points per send
-	values [][]int64 // per send, the int gauge points' values
-}
-
-func (r *recorder) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	r.sent = append(r.sent, countPoints(rm))
-	var vs []int64
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if g, ok := m.Data.(metricdata.Gauge[int64]); ok {
-				for _, dp := range g.DataPoints {
-					vs = append(vs, dp.Value)
-				}
-			}
-		}
-	}
-	r.values = append(r.values, vs)
-	return nil
-}
-func (r *recorder) Shutdown(context.Context) error   { return nil }
-func (r *recorder) ForceFlush(context.Context) error { return nil }
-
-func gaugeCollection(points int) *metricdata.ResourceMetrics {
-	dps := make([]metricdata.DataPoint[int64], points)
-	return &metricdata.ResourceMetrics{ScopeMetrics: []metricdata.ScopeMetrics{{
-		Scope:   instrumentation.Scope{Name: catalogueScope},
-		Metrics: []metricdata.Metrics{{Name: "m", Data: metricdata.Gauge[int64]{DataPoints: dps}}},
-	}}}
-}
-
 // TestBatchingBoundsWhatWaits: a JVM with many series sends before the export interval
 // rather than hold more than maxPendingPoints, and shutdown sends what waits.
 func TestBatchingBoundsWhatWaits(t *testing.T) {
@@ -155,23 +117,6 @@ func TestBatchingKeepsWhatShutdownCancelled(t *testing.T) {
 	if err := b.Shutdown(context.Background()); err != nil || len(rec.sent) != 2 || rec.sent[1] != 3 {
 		t.Fatalf("err=%v sends=%v, want [3 3]: the cancelled send's 2 points and the final 1", err, rec.sent)
 	}
-}
-
-// gated holds each send until released; like a gRPC call, it fails if its context ends first.
-type gated struct {
-	recorder
-	started chan context.Context
-	release chan struct{}
-}
-
-func (g *gated) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
-	g.started <- ctx
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-g.release:
-	}
-	return g.recorder.Export(ctx, rm)
 }
 
 // TestBatchingLetsASendUnderWayFinish: the reader's shutdown cancels its context while a

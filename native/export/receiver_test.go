@@ -3,7 +3,6 @@ package export
 import (
 	"context"
 	"net"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -232,46 +231,4 @@ func points(m *metricspb.Metric) [][]*commonpb.KeyValue {
 		}
 	}
 	return out
-}
-
-func TestCollectorDownCountsFailuresAndLogsOnce(t *testing.T) {
-	lis, _ := net.Listen("tcp", "127.0.0.1:0")
-	closed := lis.Addr().String()
-	lis.Close() // nothing listens here now
-	var logs logSink
-	p, err := Start(testConfig(t, map[string]string{"endpoint": closed, "timeout": "300ms"}), allPushed{}, logs.log, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, "three failed exports", func() bool { return p.exporter.failures.Load() >= 3 })
-	start := time.Now()
-	if err := p.Shutdown(5 * time.Second); err != nil {
-		t.Errorf("shutdown with the outage already reported must not report again: %v", err)
-	}
-	if took := time.Since(start); took > 600*time.Millisecond {
-		t.Errorf("shutdown took %v with the collector known down; grace is %v", took, shutdownGraceWhenDown)
-	}
-	if p.exporter.dropped.Load() == 0 {
-		t.Error("lost points not counted")
-	}
-	warns := logs.all()
-	if len(warns) != 1 || !strings.Contains(warns[0], "cannot export metrics to "+closed) {
-		t.Fatalf("want exactly one WARN naming the endpoint, got %q", warns)
-	}
-}
-
-func TestShutdownIsBoundedWithAHangingCollector(t *testing.T) {
-	rcv := startReceiver(t, time.Hour) // accepts, never answers
-	var logs logSink
-	p, err := Start(testConfig(t, map[string]string{"endpoint": rcv.addr, "timeout": "30s", "interval": "1h"}), allPushed{}, logs.log, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	err = p.Shutdown(500 * time.Millisecond)
-	if took := time.Since(start); took > 900*time.Millisecond {
-		t.Fatalf("shutdown took %v, bound 500ms", took)
-	}
-	// Reported once: either as Shutdown's error or as the exporter's one outage WARN.
-	waitFor(t, "the unfinished final export to be reported", func() bool { return err != nil || len(logs.all()) == 1 })
 }

@@ -37,17 +37,8 @@ final class EvidenceSender(executorId: String, send: AnyRef => Unit, budget: Lon
     val native = new Array[Long](NativeCore.NATIVE_FIELDS)
     try {
       NativeCore.nativeReadings(native)
-      v(Sample.Rss) = native(NativeCore.NATIVE_RSS)
-      v(Sample.RssAnon) = native(NativeCore.NATIVE_RSS_ANON)
-      v(Sample.RssFile) = native(NativeCore.NATIVE_RSS_FILE)
-      v(Sample.MallocInUse) = native(NativeCore.NATIVE_MALLOC_IN_USE)
-      v(Sample.MallocFree) = native(NativeCore.NATIVE_MALLOC_FREE)
-      v(Sample.PythonRss) = native(NativeCore.NATIVE_PYTHON_RSS)
-      v(Sample.OtherChildrenRss) = native(NativeCore.NATIVE_OTHER_CHILDREN_RSS)
-      v(Sample.CgroupUsage) = native(NativeCore.NATIVE_CGROUP_USAGE)
-      v(Sample.CgroupLimit) = native(NativeCore.NATIVE_CGROUP_LIMIT)
-      v(Sample.CgroupOomKills) = native(NativeCore.NATIVE_CGROUP_OOM_KILLS)
-      v(Sample.MallocMmapped) = native(NativeCore.NATIVE_MALLOC_MMAPPED)
+      var i = 0
+      while (i < EvidenceSender.FromNative.length) { val (field, at) = EvidenceSender.FromNative(i); v(field) = native(at); i += 1 }
     } catch { case NonFatal(_) | _: LinkageError => } // the core is not running: the JVM's values still go
     Sample(executorId, v, TaskActivity.activeStageIds)
   }
@@ -58,4 +49,15 @@ final class EvidenceSender(executorId: String, send: AnyRef => Unit, budget: Lon
 
   /** A task failed with an OutOfMemoryError: the executor may exit next, so this goes at once. */
   def lastWords(): Unit = { taskOom = true; sendNow() }
+}
+
+object EvidenceSender {
+  /** Which sample field each native reading fills. */
+  private val FromNative: Array[(Int, Int)] = Array(
+    Sample.Rss -> NativeCore.NATIVE_RSS, Sample.RssAnon -> NativeCore.NATIVE_RSS_ANON,
+    Sample.RssFile -> NativeCore.NATIVE_RSS_FILE, Sample.MallocInUse -> NativeCore.NATIVE_MALLOC_IN_USE,
+    Sample.MallocFree -> NativeCore.NATIVE_MALLOC_FREE, Sample.MallocMmapped -> NativeCore.NATIVE_MALLOC_MMAPPED,
+    Sample.PythonRss -> NativeCore.NATIVE_PYTHON_RSS, Sample.OtherChildrenRss -> NativeCore.NATIVE_OTHER_CHILDREN_RSS,
+    Sample.CgroupUsage -> NativeCore.NATIVE_CGROUP_USAGE, Sample.CgroupLimit -> NativeCore.NATIVE_CGROUP_LIMIT,
+    Sample.CgroupOomKills -> NativeCore.NATIVE_CGROUP_OOM_KILLS)
 }
