@@ -139,7 +139,6 @@ var statusMetrics = []struct {
 
 type processProbe struct {
 	statusPath, statPath, fdPath string
-	fdCPath                      []byte // fdPath NUL-terminated, for the raw stat
 	fds                          fdCounting
 	r                            fileReader
 }
@@ -147,7 +146,6 @@ type processProbe struct {
 func newProcessProbe(env Env) Probe {
 	dir := env.ProcRoot + "/" + strconv.Itoa(env.PID)
 	p := &processProbe{statusPath: dir + "/status", statPath: dir + "/stat", fdPath: dir + "/fd"}
-	p.fdCPath = cPath(nil, p.fdPath)
 	p.fds = howToCountFDs(p.fdPath, env.PID == os.Getpid())
 	return p
 }
@@ -182,7 +180,7 @@ func howToCountFDs(path string, self bool) fdCounting {
 func (p *processProbe) countFDs() (int, error) {
 	if p.fds == fdsBySize {
 		var st syscall.Stat_t
-		if err := rawStat(p.fdCPath, &st); err != nil {
+		if err := syscall.Stat(p.fdPath, &st); err != nil {
 			return 0, err
 		}
 		return int(st.Size), nil

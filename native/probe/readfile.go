@@ -6,13 +6,12 @@ import (
 	"syscall"
 )
 
-// fileReader reads small /proc and /sys files into a buffer it reuses. It uses raw syscalls:
-// os.File would also try to register each file with the network poller, a wasted syscall
-// on every read of the hot path.
+// fileReader reads small /proc and /sys files into a buffer it reuses, through plain
+// descriptors (package syscall) rather than os.File, which would also register each file
+// with the network poller: a wasted system call on every read of the hot path.
 type fileReader struct {
-	buf   []byte
-	cpath []byte         // NUL-terminated path for open
-	fds   map[string]int // held files, re-read with pread at offset 0
+	buf []byte
+	fds map[string]int // held files, re-read with pread at offset 0
 }
 
 // read returns the file's content, valid until the next read. The file stays open: /proc,
@@ -24,7 +23,7 @@ func (r *fileReader) read(path string) ([]byte, error) {
 		if b, err := r.pread(fd); err == nil {
 			return b, nil
 		}
-		rawClose(fd)
+		syscall.Close(fd)
 		delete(r.fds, path)
 	}
 	fd, err := r.open(path, syscall.O_RDONLY)
@@ -33,7 +32,7 @@ func (r *fileReader) read(path string) ([]byte, error) {
 	}
 	b, err := r.pread(fd)
 	if err != nil {
-		rawClose(fd)
+		syscall.Close(fd)
 		return nil, err
 	}
 	if r.fds == nil {
@@ -49,15 +48,14 @@ func (r *fileReader) readOnce(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rawClose(fd)
+	defer syscall.Close(fd)
 	return r.pread(fd)
 }
 
 // open opens path (close-on-exec), retrying when a signal interrupts it.
 func (r *fileReader) open(path string, flags int) (int, error) {
-	r.cpath = cPath(r.cpath, path)
 	for {
-		fd, err := rawOpen(r.cpath, flags)
+		fd, err := syscall.Open(path, flags|syscall.O_CLOEXEC, 0)
 		if err != syscall.EINTR {
 			return fd, err
 		}
@@ -73,7 +71,7 @@ func (r *fileReader) pread(fd int) ([]byte, error) {
 		if n == len(r.buf) {
 			r.buf = append(r.buf, make([]byte, len(r.buf))...)
 		}
-		m, err := rawPread(fd, r.buf[n:], int64(n))
+		m, err := syscall.Pread(fd, r.buf[n:], int64(n))
 		if errors.Is(err, syscall.EINTR) {
 			continue
 		}
@@ -101,12 +99,12 @@ func (r *fileReader) eachDirent(path string, fn func(ino uint64, name []byte)) e
 	if err != nil {
 		return err
 	}
-	defer rawClose(fd)
+	defer syscall.Close(fd)
 	if len(r.buf) < 8192 {
 		r.buf = make([]byte, 8192)
 	}
 	for {
-		n, err := rawGetdents(fd, r.buf)
+		n, err := syscall.Getdents(fd, r.buf)
 		if errors.Is(err, syscall.EINTR) {
 			continue
 		}

@@ -1,5 +1,0 @@
-package probe
-
-import "syscall"
-
-const sysFstatat = syscall.SYS_FSTATAT
