@@ -210,6 +210,12 @@ JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_push(JNIEnv *env, jcl
 	}
 }
 
+JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_flush(JNIEnv *env, jclass cls) {
+	(void)cls;
+	int status = sotel_flush();
+	if (status < 0) throw_status(env, status, "flush", "core not running");
+}
+
 JNIEXPORT void JNICALL Java_io_sparkotel_bridge_NativeCore_nativeReadings(JNIEnv *env, jclass cls, jlongArray out) {
 	(void)cls;
 	jsize n = out == NULL ? 0 : (*env)->GetArrayLength(env, out);

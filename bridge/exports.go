@@ -59,6 +59,14 @@ func sotel_release_series(id C.int) (status C.int) {
 	return statusOf(core.ReleaseSeries(int32(id)), nil, 0)
 }
 
+// sotel_flush has the core collect and send now; it returns at once.
+//
+//export sotel_flush
+func sotel_flush() (status C.int) {
+	defer recoverInto(&status, nil, 0)
+	return statusOf(core.Flush(), nil, 0)
+}
+
 // sotel_native fills out (n values, SOTEL_NATIVE_* order) with the newest native readings,
 // -1 where unknown; SOTEL_ERR_STATE when the core is not running.
 //

@@ -149,6 +149,17 @@ func (rt *Runtime) EachForwarded(fn func(name, kind string, attrs attribute.Set,
 // Refused implements export.Pushed.
 func (rt *Runtime) Refused() int64 { return rt.series.refused.Load() }
 
+// Flush has the core collect and send now, without waiting for it (near a memory limit the
+// JVM wants each sample out before the process may be killed).
+func Flush() error {
+	rt, err := running()
+	if err != nil {
+		return err
+	}
+	rt.pipeline.Flush(rt.Config.Timeout)
+	return nil
+}
+
 // Native returns the newest native values for the JVM's evidence (export.Native*), or false
 // when the core is not running.
 func Native() ([export.NativeFields]int64, bool) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -32,6 +33,7 @@ type Pushed interface {
 // Pipeline is a running export pipeline.
 type Pipeline struct {
 	provider *sdkmetric.MeterProvider
+	flushing atomic.Bool
 	exporter *countingExporter
 	closer   io.Closer
 	snapshot *snapshot
@@ -88,6 +90,21 @@ func (g guarded) Produce(ctx context.Context) (sms []metricdata.ScopeMetrics, er
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.p.Produce(ctx)
+}
+
+// Flush collects and sends now, on a goroutine of its own, so the caller never waits on the
+// collector; while one flush is under way another does nothing.
+func (p *Pipeline) Flush(timeout time.Duration) {
+	if !p.flushing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer p.flushing.Store(false)
+		defer func() { _ = recover() }()
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		_ = p.provider.ForceFlush(ctx)
+	}()
 }
 
 // Shutdown flushes a final export and stops, within timeout whatever the collector does.

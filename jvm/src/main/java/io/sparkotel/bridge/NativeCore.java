@@ -36,6 +36,9 @@ public final class NativeCore {
   /** Hands the first {@code length} bytes of the slot's buffer to the core, which copies them. */
   public static native void push(int slot, int length);
 
+  /** Has the core collect and send now; returns at once (the send runs on the core's own goroutine). */
+  public static native void flush();
+
   /**
    * Fills out with the newest native readings (RSS, malloc, children, cgroup), in the order of
    * the NATIVE_* indices below (sparkotel.h's SOTEL_NATIVE_*); -1 where unknown.
