@@ -53,7 +53,8 @@ func TestEffectiveRendersWhatTheJVMUses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "interval.ms=250\nexport.interval.ms=1000\nexporter=none\n"
+	want := "interval.ms=250\nexport.interval.ms=1000\nexporter=none\n" +
+		"forensics.histogram=false\nforensics.heap.threshold=0.95\nforensics.histogram.interval.ms=60000\nforensics.heapdump.uri=\n"
 	if got := cfg.Effective(); got != want {
 		t.Errorf("Effective() = %q, want %q", got, want)
 	}
@@ -61,14 +62,17 @@ func TestEffectiveRendersWhatTheJVMUses(t *testing.T) {
 
 func TestParseErrorsNameKeyAndAcceptedValues(t *testing.T) {
 	cases := map[string][]string{
-		"interval=50ms":         {`interval="50ms"`, "100ms to 1h"},
-		"interval=1.5s":         {`interval="1.5s"`, "250ms"},
-		"exporter=kafka":        {`exporter="kafka"`, "otlp, console or none"},
-		"probes=cgroup,gpu":     {`unknown probe "gpu"`, "process, cgroup"},
-		"intervall=1s":          {"intervall: unknown key", "interval"},
-		"headers=novalue":       {`headers="novalue"`, "key=value"},
-		"go.maxprocs=0":         {`go.maxprocs="0"`, "1 to 64"},
-		"export.interval=500ms": {`export.interval="500ms"`, "shorter than interval (1s)", "from the interval to 1h"},
+		"interval=50ms":                   {`interval="50ms"`, "100ms to 1h"},
+		"interval=1.5s":                   {`interval="1.5s"`, "250ms"},
+		"exporter=kafka":                  {`exporter="kafka"`, "otlp, console or none"},
+		"probes=cgroup,gpu":               {`unknown probe "gpu"`, "process, cgroup"},
+		"intervall=1s":                    {"intervall: unknown key", "interval"},
+		"headers=novalue":                 {`headers="novalue"`, "key=value"},
+		"go.maxprocs=0":                   {`go.maxprocs="0"`, "1 to 64"},
+		"export.interval=500ms":           {`export.interval="500ms"`, "shorter than interval (1s)", "from the interval to 1h"},
+		"forensics.heap.threshold=95":     {`forensics.heap.threshold="95"`, "from 0.01 to 1"},
+		"forensics.histogram=yes":         {`forensics.histogram="yes"`, "true or false"},
+		"forensics.histogram.interval=1s": {`forensics.histogram.interval="1s"`, "10s to 24h"},
 	}
 	for in, wants := range cases {
 		k, v, _ := strings.Cut(in, "=")
@@ -112,5 +116,25 @@ func TestExportIntervalDefaultsAndBounds(t *testing.T) {
 	cfg, warns, err := Parse(map[string]string{"interval": "500ms", "export.interval": "2h", "config.lenient": "true"}, probeNames)
 	if err != nil || len(warns) != 1 || cfg.ExportEvery != time.Second {
 		t.Errorf("lenient: export every %v, warns=%v err=%v; want the 1s default and one warning", cfg.ExportEvery, warns, err)
+	}
+}
+
+// TestForensicsKeys: off by default; the JVM acts on the values the core settled on.
+func TestForensicsKeys(t *testing.T) {
+	cfg, warns, err := Parse(map[string]string{"forensics.histogram": "true", "forensics.heap.threshold": "0.5",
+		"forensics.histogram.interval": "2m", "forensics.heapdump.uri": "s3a://b/dumps"}, probeNames)
+	if err != nil || warns != nil {
+		t.Fatalf("err=%v warns=%v", err, warns)
+	}
+	want := Forensics{Histogram: true, Threshold: 0.5, HistogramEvery: 2 * time.Minute, HeapDumpURI: "s3a://b/dumps"}
+	if cfg.Forensics != want {
+		t.Fatalf("forensics = %+v, want %+v", cfg.Forensics, want)
+	}
+	if e := cfg.Effective(); !strings.Contains(e, "forensics.histogram=true\nforensics.heap.threshold=0.5\nforensics.histogram.interval.ms=120000\nforensics.heapdump.uri=s3a://b/dumps\n") {
+		t.Errorf("Effective() = %q", e)
+	}
+	cfg, warns, _ = Parse(map[string]string{"forensics.heap.threshold": "2", "config.lenient": "true"}, probeNames)
+	if len(warns) != 1 || cfg.Forensics.Threshold != 0.95 || cfg.Forensics.Histogram {
+		t.Errorf("lenient: %+v warns=%v; want the defaults and one warning", cfg.Forensics, warns)
 	}
 }

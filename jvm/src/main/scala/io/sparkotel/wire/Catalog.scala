@@ -33,6 +33,8 @@ object Catalog {
   val SparkTasksFailed: Metric = Metric("sparkotel.spark.tasks.failed", Seq("sparkotel.spark.task.failure"))
   val ContainerMemoryBudget: Metric = Metric("sparkotel.container.memory.budget", Seq())
   val ExecutorLost: Metric = Metric("sparkotel.executor.lost", Seq("sparkotel.loss.cause"))
+  val JvmHistogramBytes: Metric = Metric("sparkotel.jvm.histogram.bytes", Seq("sparkotel.jvm.class.name"))
+  val JvmHistogramInstances: Metric = Metric("sparkotel.jvm.histogram.instances", Seq("sparkotel.jvm.class.name"))
 
   val all: Seq[Metric] = Seq(
     JvmMemoryUsed,
@@ -62,7 +64,9 @@ object Catalog {
     SparkTasksCompleted,
     SparkTasksFailed,
     ContainerMemoryBudget,
-    ExecutorLost)
+    ExecutorLost,
+    JvmHistogramBytes,
+    JvmHistogramInstances)
 
   /** The values of jvm.memory.type: Heap or non-heap memory. */
   object JvmMemoryType {
@@ -106,7 +110,8 @@ object Catalog {
     final val Spark = "spark"
     final val Tasks = "tasks"
     final val Diagnosis = "diagnosis"
-    val values: Seq[String] = Seq(Jvm, Spark, Tasks, Diagnosis)
+    final val Forensics = "forensics"
+    val values: Seq[String] = Seq(Jvm, Spark, Tasks, Diagnosis, Forensics)
   }
 
   /** The values of sparkotel.spark.memory.mode: Spark memory mode (spark.memory.offHeap.enabled adds off_heap). */
