@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Writes docs/performance.md from the outputs of `make bench` (BENCH_DIR, build/bench/): the Go
-benchmarks (go.txt), the JVM sample and live-cycle benchmarks (jvm.txt), and the whole-job
-comparison (jobs.json, jobs.rev). The text, the targets and their limits are in
+benchmarks (go.txt), the JVM sample, live-cycle and diagnosis benchmarks (jvm.txt), and the
+whole-job comparison (jobs.json, jobs.rev). The text, the targets and their limits are in
 bench/performance.yaml, keyed by section; this script computes the numbers and fills them in.
+A section whose inputs are missing from BENCH_DIR is kept as it stands in OUT_MD (from an earlier
+run), and the intro says which.
 
 Usage: report.py BENCH_DIR OUT_MD COMMAND
 """
@@ -52,10 +54,43 @@ def read_jvm(path):
         m = re.search(r"BENCH (\S+) (\d+) (\d+)", line)
         if m:
             jvm[m.group(1)] = (float(m.group(2)), int(m.group(3)))
-    parts = {k: v for k, v in jvm.items() if not k.startswith(("cycle", "threads."))}
+    parts = {k: v for k, v in jvm.items() if not k.startswith(("cycle", "threads.", "diagnosis."))}
     cycles = {k[len("cycle."):]: (ns, n, jvm.get("cycle_jvm." + k[len("cycle."):], (None,))[0])
               for k, (ns, n) in jvm.items() if k.startswith("cycle.")}
     return parts, cycles, jvm.get("threads.sparkotel", (None,))[0]
+
+
+def read_diagnosis(path):
+    """DiagnosisBench's "BENCH diagnosis.<name> <value> <count>" lines: {name: (value, count)}."""
+    out = {}
+    for line in open(path) if os.path.exists(path) else []:
+        m = re.search(r"BENCH diagnosis\.(\S+) (\d+) (\d+)", line)
+        if m:
+            out[m.group(1)] = (float(m.group(2)), int(m.group(3)))
+    return out
+
+
+def diagnosis_values(d):
+    """The diagnosis table's numbers: µs per message or sample, the driver's share of one core
+    for 1,000 executors at one message a second each, retained MB and bytes a sample."""
+    v = {}
+    for k in ("driver_message", "driver_deserialize", "driver_receive", "executor_cold", "executor_cold_sample",
+              "executor_cold_serialize", "executor_sample", "executor_sample_serialize", "executor_sample_no_core"):
+        if k in d:
+            v[f"diag_{k}_us"] = d[k][0] / 1000
+    if "driver_message" in d:
+        v["diag_driver_ms_per_s"] = d["driver_message"][0] * 1000 / 1e6  # 1,000 messages a second
+        v["diag_driver_pct"] = d["driver_message"][0] * 1000 / 1e9 * 100
+    for label in ("1s", "100ms"):
+        if f"retained_{label}" in d:
+            b, n = d[f"retained_{label}"]
+            v[f"diag_retained_{label}_mb"] = b / 1e6
+            v[f"diag_samples_{label}"] = n
+            if n:
+                v[f"diag_bytes_per_sample_{label}"] = b / n
+    if "message_bytes" in d:
+        v["diag_message_bytes"] = d["message_bytes"][0]
+    return v
 
 
 def cycle_label(key):
@@ -174,13 +209,16 @@ def section(key, v, body):
     return [f"## {t['heading']}", ""] + ([intro, ""] if intro else []) + body + bullets(t.get("why"), v)
 
 
-def targets_table(v):
+def targets_table(v, old=()):
+    """The targets, judged; a target not measured this time keeps its row in old (the earlier
+    run's section lines), if it has one."""
     rows = []
     for key, t in TEXT["targets"]["rows"].items():
         try:
             rows.append([t["target"], fill(t["measured"], v) or "?", judge(key, v, t["limit"])])
         except KeyError:
-            rows.append([t["target"], "not measured", ""])
+            before = [line for line in old if line.startswith(f"| {t['target']} | ")]
+            rows.append(before[0][2:-2].split(" | ") if before else [t["target"], "not measured", ""])
     return table(["target", "measured", "verdict"], rows)
 
 
@@ -189,6 +227,27 @@ def cycles_table(cycles):
     return table(["sampling", "cycles", "µs CPU a cycle", "of which the JVM sample", "of which Go"],
                  [[cycle_label(k), str(n), us(ns), us(j), us(ns - j if j is not None else None)]
                   for k, (ns, n, j) in cycles.items()])
+
+
+def rows_table(key, v):
+    """A two-column table from the section's rows in performance.yaml; a row whose numbers were
+    not measured is left out."""
+    rows = [[label, fill(t, v)] for label, t in TEXT[key]["rows"].items()]
+    return table(["", "measured"], [r for r in rows if r[1] is not None])
+
+
+def old_sections(path):
+    """The sections of an existing docs/performance.md, by heading: {heading: lines}."""
+    if not os.path.exists(path):
+        return {}
+    out, heading = {}, None
+    for line in open(path, encoding="utf-8").read().split("\n"):
+        if line.startswith("## "):
+            heading = line[3:].strip()
+            out[heading] = []
+        if heading:
+            out[heading].append(line)
+    return {h: lines + ([""] if lines[-1] != "" else []) for h, lines in out.items()}
 
 
 def jobs_table(jobs, v):
@@ -219,7 +278,8 @@ def main():
     bench_dir, out_md, command = sys.argv[1:4]
     go = read_go(os.path.join(bench_dir, "go.txt"))
     parts, cycles, threads = read_jvm(os.path.join(bench_dir, "jvm.txt"))
-    v = {"machine": machine(), "command": command, **jvm_values(parts, cycles, threads)}
+    diag = read_diagnosis(os.path.join(bench_dir, "jvm.txt"))
+    v = {"machine": machine(), "command": command, **jvm_values(parts, cycles, threads), **diagnosis_values(diag)}
     jobs = None
     if os.path.exists(os.path.join(bench_dir, "jobs.json")):
         jobs = json.load(open(os.path.join(bench_dir, "jobs.json")))
@@ -229,16 +289,26 @@ def main():
         v["go_threads"] = v.get("own_threads", threads) - 1
     v = {k: x for k, x in v.items() if not (isinstance(x, float) and math.isnan(x))}
 
-    md = [TEXT["comment"], f"# {TEXT['title']}", "", fill(TEXT["intro"], v), ""]
-    md += section("targets", v, targets_table(v))
-    if cycles:
-        md += section("live_cycle", v, cycles_table(cycles))
-    if jobs:
-        md += section("whole_job", v, jobs_table(jobs, v))
-    if go:
-        md += section("go", v, go_table(go))
-    if parts:
-        md += section("jvm", v, jvm_table(parts))
+    old = old_sections(out_md)
+    measured = {"targets": any("| not measured |" not in row for row in targets_table(v)[2:-1]),
+                "live_cycle": bool(cycles), "whole_job": bool(jobs), "go": bool(go), "jvm": bool(parts),
+                "diagnosis": bool(diag)}
+    render = {"targets": lambda: targets_table(v, old.get(TEXT["targets"]["heading"], ())), "live_cycle": lambda: cycles_table(cycles),
+              "whole_job": lambda: jobs_table(jobs, v), "go": lambda: go_table(go),
+              "jvm": lambda: jvm_table(parts), "diagnosis": lambda: rows_table("diagnosis", v)}
+    body, kept = [], []
+    for key in render:  # the order of the sections in the page
+        heading = TEXT[key]["heading"]
+        if measured[key]:
+            body += section(key, v, render[key]())
+        elif heading in old:  # not measured this time: the earlier run's section stands
+            body += old[heading]
+            kept.append(heading)
+        elif key == "targets":  # always there, "not measured" if need be
+            body += section(key, v, targets_table(v))
+    if kept:
+        v["kept"] = ", ".join(kept)
+    md = [TEXT["comment"], f"# {TEXT['title']}", "", fill(TEXT["intro"], v), ""] + body
     with open(out_md, "w", encoding="utf-8") as f:
         f.write("\n".join(md).rstrip("\n") + "\n")
     print(f"wrote {out_md}")
