@@ -6,7 +6,7 @@ import scala.util.control.NonFatal
 
 import org.slf4j.LoggerFactory
 
-import io.sparkotel.wire.{BatchWriter, CoreBridge}
+import io.sparkotel.wire.{BatchWriter, CoreBridge, Effective}
 
 /**
  * The process-wide sparkotel agent: starts the native core and the sampler once per JVM
@@ -22,6 +22,8 @@ import io.sparkotel.wire.{BatchWriter, CoreBridge}
 object Agent {
   private[agent] val log = LoggerFactory.getLogger("io.sparkotel.Agent")
   @volatile private[agent] var bridge: Option[CoreBridge] = None // set on the agent thread
+  /** The settings the running core settled on (set on the agent thread at each start), for extensions. */
+  @volatile private[sparkotel] var effective: Option[Effective] = None
   private val pending = new AtomicInteger // starts asked for and not yet carried out
 
   /** Stop waits at most this long for the final flush; Spark's shutdown must not hang on us. */

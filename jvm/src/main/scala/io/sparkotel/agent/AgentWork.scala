@@ -26,6 +26,7 @@ private[agent] object AgentWork {
       val conf = SinkConfig.resolve(sparkConf, instance)
       val kv = conf.keys.toSeq ++ Seq("config.lenient" -> "true", "config.prefix" -> conf.prefix) ++ identity
       val effective = b.start(kv)
+      Agent.effective = Some(effective)
       hold(lease)
       Agent.bridge = Some(b)
       if (!effective.attached) {

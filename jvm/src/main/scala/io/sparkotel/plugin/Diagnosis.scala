@@ -7,7 +7,7 @@ import org.apache.spark.api.plugin.PluginContext
 import org.slf4j.LoggerFactory
 
 import io.sparkotel.agent.{Agent, AgentThread, Extensions}
-import io.sparkotel.diagnosis.{Budget, DiagnosisReading, EvidenceSender, LossWatcher}
+import io.sparkotel.diagnosis.{Budget, DiagnosisReading, EvidenceSender, Forensics, LossWatcher}
 
 /**
  * Wires the diagnosis into the plugin: on the driver a [[LossWatcher]] on Spark's listener
@@ -25,6 +25,7 @@ private[plugin] object Diagnosis {
       sc.addSparkListener(w)
       val e = new Extensions.Extension(new DiagnosisReading(None, Some(w)), () => ())
       Extensions.add(e)
+      forensics(sc.getConf.getAll.toSeq, "driver")
       Some(new Driver(w, e))
     } catch { case e @ (NonFatal(_) | _: LinkageError) => Agent.failed("driver diagnosis", e); None }
 
@@ -35,6 +36,22 @@ private[plugin] object Diagnosis {
       val sender = new EvidenceSender(ctx.executorID(), m => ctx.send(m), budget)
       val e = new Extensions.Extension(new DiagnosisReading(Some(budget), None), () => sender.sendNow())
       Extensions.add(e)
+      forensics(conf.getAll.toSeq, ctx.executorID())
       Some(new Executor(sender, e))
     } catch { case e @ (NonFatal(_) | _: LinkageError) => Agent.failed("executor diagnosis", e); None }
+
+  /** Forensics before death, off unless its keys turn it on; it acts on the core's settings. */
+  private def forensics(conf: Seq[(String, String)], executorId: String): Unit =
+    try {
+      val get = conf.toMap.get _
+      // Where Spark itself writes: the cluster manager's directories (YARN, standalone, Kubernetes) win over spark.local.dir.
+      val localDirs = (sys.env.get("LOCAL_DIRS") orElse sys.env.get("SPARK_LOCAL_DIRS") orElse get("spark.local.dir"))
+        .toSeq.flatMap(_.split(',')).map(_.trim).filter(_.nonEmpty)
+      val first = Forensics.install(Forensics.Context(get("spark.app.id").getOrElse("app"), executorId, localDirs,
+        conf.filter(_._1.startsWith("spark.hadoop."))))
+      // One per JVM, never removed: it does nothing until the keys turn it on, and a later
+      // SparkContext in this JVM (tests, notebooks) finds it in place.
+      if (first) Extensions.add(new Extensions.Extension(Forensics.reading,
+        () => Forensics.afterSample(Agent.effective, (what, e) => Agent.failed(what, e))))
+    } catch { case e @ (NonFatal(_) | _: LinkageError) => Agent.failed("forensics", e) }
 }
