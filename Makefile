@@ -66,7 +66,7 @@ check-glibc: $(LIBS) ## newest glibc symbol each library needs (must be <= 2.26)
 check-jars: $(JARS) ## every jar carries both libraries
 	tools/check-jars $(JARS)
 
-test: dist test-go test-jvm test-spark test-arm64 test-e2e test-death test-lakehouse ## every test: Go, Scala (2.12 and 2.13), real Spark, arm64 under qemu, end to end, executor deaths
+test: dist test-go test-jvm test-spark test-arm64 test-jdks test-e2e test-death test-lakehouse ## every test: Go, Scala (2.12 and 2.13), real Spark, arm64 under qemu, every JDK here, end to end, executor deaths
 	@echo ">> all tests passed"
 
 test-go: ## Go unit tests (host compiler), after gofmt and go vet
@@ -83,6 +83,10 @@ test-spark: $(JARS) spark3 ## a real Spark local[2] job with the plugin, and wit
 .PHONY: test-arm64
 test-arm64: $(JARS) | $(PY) ## arm64 under qemu: Go probe tests + the jar round trip in Debian's arm64 JVM (installs qemu-user-static and the arm64 JRE)
 	SPARKOTEL_PY=$(PY) ARM64_ROOT=$(TOOLS)/arm64-root tests/arm64/run dist/sparkotel_2.12-$(VERSION).jar
+
+.PHONY: test-jdks
+test-jdks: $(JARS) spark3 spark4 ## Java 8 bytecode in both jars; a local[2] Spark job with the plugin on every JDK in /usr/lib/jvm each Spark line runs on
+	tools/jdk-matrix $(JARS) $(TOOLS)/spark-$(SPARK_3)/bin/python $(TOOLS)/spark-$(SPARK_4)/bin/python
 
 COLLECTOR := build/collector/sparkotel-collector
 
