@@ -17,6 +17,8 @@ var Attributes = [...]Attribute{
 	{Key: "sparkotel.child.kind", Description: "python: a PySpark daemon or worker (its command name starts with python); other: any other process.", Values: childKindValues[1:]},
 	{Key: "sparkotel.jvm.class.name", Description: "A class as the JVM's class histogram names it ([B for byte arrays, java.lang.String, ...); at most 20 values at a time."},
 	{Key: "sparkotel.jvm.memory.measure", Description: "MemoryMXBean measure.", Values: []string{"used", "committed", "limit"}},
+	{Key: "sparkotel.jvm.native.category", Description: "A Native Memory Tracking category as the JVM names it (Java Heap, Class, Thread, Code, GC, Compiler, Internal, Other, Symbol, Metaspace, ...)."},
+	{Key: "sparkotel.jvm.native.state", Description: "NMT measure: reserved (address space) or committed (backed by memory).", Values: []string{"reserved", "committed"}},
 	{Key: "sparkotel.loss.cause", Description: "Why an executor died, as the driver's verdict says (docs/diagnosis.md).", Values: []string{"heap", "container_memory", "not_memory", "unknown"}},
 	{Key: "sparkotel.malloc.state", Description: "glibc malloc state: in_use (uordblks), free (fordblks), releasable (keepcost, trimmable at the top of the main arena), mmapped (hblkhd).", Values: mallocStateValues[1:]},
 	{Key: "sparkotel.probe", Description: "A Go probe, as named in the probes key.", Values: sparkotelProbeValues[1:]},

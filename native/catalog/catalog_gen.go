@@ -68,6 +68,7 @@ const (
 	ExecutorLost
 	JvmHistogramBytes
 	JvmHistogramInstances
+	JvmNativeMemory
 )
 
 // Metrics is the catalogue, indexed by ID.
@@ -136,4 +137,5 @@ var Metrics = [...]Metric{
 	ExecutorLost:                   {Name: "sparkotel.executor.lost", Unit: "{executor}", Instrument: Counter, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{"sparkotel.loss.cause"}, Description: "Executors lost while the application ran, by the cause the driver's verdict gives (driver only)."},
 	JvmHistogramBytes:              {Name: "sparkotel.jvm.histogram.bytes", Unit: "By", Instrument: Gauge, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{"sparkotel.jvm.class.name"}, Description: "Bytes of live objects per class in the last class histogram (forensics.histogram): the top 20 classes, taken when the heap used after GC reached forensics.heap.threshold; a class's series ends when a later histogram leaves it out."},
 	JvmHistogramInstances:          {Name: "sparkotel.jvm.histogram.instances", Unit: "{object}", Instrument: Gauge, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{"sparkotel.jvm.class.name"}, Description: "Live objects per class in the last class histogram, for the same 20 classes."},
+	JvmNativeMemory:                {Name: "sparkotel.jvm.native.memory", Unit: "By", Instrument: Gauge, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{"sparkotel.jvm.native.category", "sparkotel.jvm.native.state"}, Description: "The JVM's own native memory by Native Memory Tracking category (forensics.nmt.interval; needs -XX:NativeMemoryTracking=summary): what makes up RSS beyond the heap (threads, metaspace, code cache, GC structures, ...)."},
 }

@@ -41,6 +41,7 @@ type Forensics struct {
 	Threshold      float64       // heap used after GC / max that triggers the histogram and the dump
 	HistogramEvery time.Duration // at most one histogram per this period
 	HeapDumpURI    string        // "" = no dump; else a directory or Hadoop FileSystem URI the dump is copied to
+	NMTEvery       time.Duration // 0 = off; else how often NMT's summary is read (needs -XX:NativeMemoryTracking)
 }
 
 // Keys the JVM may pass and what each accepts; the messages quote these.
@@ -69,6 +70,7 @@ var keyHelp = map[string]string{
 	"forensics.heap.threshold":     "a fraction of the maximum heap from 0.01 to 1, such as 0.95",
 	"forensics.histogram.interval": "a duration from 10s to 24h, such as 1m",
 	"forensics.heapdump.uri":       "a directory or a Hadoop FileSystem URI such as file:/dumps or s3a://bucket/dumps",
+	"forensics.nmt.interval":       "a duration from 1s to 1h, such as 10s",
 }
 
 // envInterval is the standard variable for the period of a periodic metric reader.
@@ -202,6 +204,12 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 				bad(k, v, "not a duration in range")
 			} else {
 				cfg.Forensics.HistogramEvery = d
+			}
+		case "forensics.nmt.interval":
+			if d, ok := parseDuration(v, time.Second, time.Hour); !ok {
+				bad(k, v, "not a duration in range")
+			} else {
+				cfg.Forensics.NMTEvery = d
 			}
 		case "forensics.heapdump.uri":
 			if u := strings.TrimSpace(v); u == "" || strings.ContainsAny(u, "\n\t") {

@@ -54,7 +54,7 @@ func TestEffectiveRendersWhatTheJVMUses(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "interval.ms=250\nexport.interval.ms=1000\nexporter=none\n" +
-		"forensics.histogram=false\nforensics.heap.threshold=0.95\nforensics.histogram.interval.ms=60000\nforensics.heapdump.uri=\n"
+		"forensics.histogram=false\nforensics.heap.threshold=0.95\nforensics.histogram.interval.ms=60000\nforensics.heapdump.uri=\nforensics.nmt.interval.ms=0\n"
 	if got := cfg.Effective(); got != want {
 		t.Errorf("Effective() = %q, want %q", got, want)
 	}
@@ -73,6 +73,7 @@ func TestParseErrorsNameKeyAndAcceptedValues(t *testing.T) {
 		"forensics.heap.threshold=95":     {`forensics.heap.threshold="95"`, "from 0.01 to 1"},
 		"forensics.histogram=yes":         {`forensics.histogram="yes"`, "true or false"},
 		"forensics.histogram.interval=1s": {`forensics.histogram.interval="1s"`, "10s to 24h"},
+		"forensics.nmt.interval=100ms":    {`forensics.nmt.interval="100ms"`, "1s to 1h"},
 	}
 	for in, wants := range cases {
 		k, v, _ := strings.Cut(in, "=")
@@ -122,15 +123,15 @@ func TestExportIntervalDefaultsAndBounds(t *testing.T) {
 // TestForensicsKeys: off by default; the JVM acts on the values the core settled on.
 func TestForensicsKeys(t *testing.T) {
 	cfg, warns, err := Parse(map[string]string{"forensics.histogram": "true", "forensics.heap.threshold": "0.5",
-		"forensics.histogram.interval": "2m", "forensics.heapdump.uri": "s3a://b/dumps"}, probeNames)
+		"forensics.histogram.interval": "2m", "forensics.heapdump.uri": "s3a://b/dumps", "forensics.nmt.interval": "10s"}, probeNames)
 	if err != nil || warns != nil {
 		t.Fatalf("err=%v warns=%v", err, warns)
 	}
-	want := Forensics{Histogram: true, Threshold: 0.5, HistogramEvery: 2 * time.Minute, HeapDumpURI: "s3a://b/dumps"}
+	want := Forensics{Histogram: true, Threshold: 0.5, HistogramEvery: 2 * time.Minute, HeapDumpURI: "s3a://b/dumps", NMTEvery: 10 * time.Second}
 	if cfg.Forensics != want {
 		t.Fatalf("forensics = %+v, want %+v", cfg.Forensics, want)
 	}
-	if e := cfg.Effective(); !strings.Contains(e, "forensics.histogram=true\nforensics.heap.threshold=0.5\nforensics.histogram.interval.ms=120000\nforensics.heapdump.uri=s3a://b/dumps\n") {
+	if e := cfg.Effective(); !strings.Contains(e, "forensics.histogram=true\nforensics.heap.threshold=0.5\nforensics.histogram.interval.ms=120000\nforensics.heapdump.uri=s3a://b/dumps\nforensics.nmt.interval.ms=10000\n") {
 		t.Errorf("Effective() = %q", e)
 	}
 	cfg, warns, _ = Parse(map[string]string{"forensics.heap.threshold": "2", "config.lenient": "true"}, probeNames)

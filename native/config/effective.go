@@ -18,5 +18,6 @@ func (c Config) Effective() string {
 	fmt.Fprintf(&b, "forensics.heap.threshold=%s\n", strconv.FormatFloat(f.Threshold, 'g', -1, 64))
 	fmt.Fprintf(&b, "forensics.histogram.interval.ms=%d\n", f.HistogramEvery.Milliseconds())
 	fmt.Fprintf(&b, "forensics.heapdump.uri=%s\n", f.HeapDumpURI)
+	fmt.Fprintf(&b, "forensics.nmt.interval.ms=%d\n", f.NMTEvery.Milliseconds())
 	return b.String()
 }

@@ -15,7 +15,8 @@ import io.sparkotel.readings.{Headline, Reading}
 import io.sparkotel.wire.{BatchWriter, Catalog, Effective, SeriesIds, Spec}
 
 /** The forensics keys as the native core settled them (docs/configuration.md); all off by default. */
-final case class ForensicsSettings(histogram: Boolean, threshold: Double, histogramEveryMillis: Long, heapDumpUri: Option[String]) {
+final case class ForensicsSettings(histogram: Boolean, threshold: Double, histogramEveryMillis: Long, heapDumpUri: Option[String],
+                                   nmtEveryMillis: Long = 0L) {
   def on: Boolean = histogram || heapDumpUri.isDefined
 }
 
@@ -27,7 +28,8 @@ object ForensicsSettings {
     try ForensicsSettings(v.get("forensics.histogram").contains("true"),
       v.get("forensics.heap.threshold").map(_.toDouble).getOrElse(Off.threshold),
       v.get("forensics.histogram.interval.ms").map(_.toLong).getOrElse(Off.histogramEveryMillis),
-      v.get("forensics.heapdump.uri").map(_.trim).filter(_.nonEmpty))
+      v.get("forensics.heapdump.uri").map(_.trim).filter(_.nonEmpty),
+      v.get("forensics.nmt.interval.ms").map(_.toLong).getOrElse(0L))
     catch { case NonFatal(_) => Off } // a core that does not know the keys
   }
 }
@@ -37,7 +39,7 @@ object ForensicsSettings {
  * threshold of its maximum, a class histogram (top 20 classes by bytes, logged and exported,
  * at most once per forensics.histogram.interval) and, once per JVM, a heap dump copied to a
  * Hadoop FileSystem URI. One per JVM however many plugins install it (local mode has a driver
- * and an executor plugin), so the rate limits are per JVM. The plugin adds [[reading]] and
+ * and an executor plugin), so the rate limits are per JVM. It also reads [[NativeMemory]]. The plugin adds [[reading]] and
  * [[afterSample]] to every sample: both run on sparkotel's thread, and so does everything here
  * but the copy, which has a thread of its own; any failure is one WARN line and turns that
  * part off.
@@ -88,6 +90,7 @@ object Forensics {
         out.add(ids.spec(b), e.bytes.toDouble)
         out.add(ids.spec(n), e.instances.toDouble)
       }
+      NativeMemory.read(ids, out)
     }
   }
 
@@ -100,6 +103,7 @@ object Forensics {
       settingsOf = effective
       settings = effective.map(ForensicsSettings.from).getOrElse(ForensicsSettings.Off)
     }
+    NativeMemory.check(settings.nmtEveryMillis, failed)
     check(settings, failed)
   }
 

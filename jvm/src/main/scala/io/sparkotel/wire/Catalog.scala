@@ -35,6 +35,7 @@ object Catalog {
   val ExecutorLost: Metric = Metric("sparkotel.executor.lost", Seq("sparkotel.loss.cause"))
   val JvmHistogramBytes: Metric = Metric("sparkotel.jvm.histogram.bytes", Seq("sparkotel.jvm.class.name"))
   val JvmHistogramInstances: Metric = Metric("sparkotel.jvm.histogram.instances", Seq("sparkotel.jvm.class.name"))
+  val JvmNativeMemory: Metric = Metric("sparkotel.jvm.native.memory", Seq("sparkotel.jvm.native.category", "sparkotel.jvm.native.state"))
 
   val all: Seq[Metric] = Seq(
     JvmMemoryUsed,
@@ -66,7 +67,8 @@ object Catalog {
     ContainerMemoryBudget,
     ExecutorLost,
     JvmHistogramBytes,
-    JvmHistogramInstances)
+    JvmHistogramInstances,
+    JvmNativeMemory)
 
   /** The values of jvm.memory.type: Heap or non-heap memory. */
   object JvmMemoryType {
@@ -91,6 +93,14 @@ object Catalog {
     final val Committed = "committed"
     final val Limit = "limit"
     val values: Seq[String] = Seq(Used, Committed, Limit)
+  }
+
+  /** The values of sparkotel.jvm.native.state: NMT measure: reserved (address space) or committed (backed by memory). */
+  object JvmNativeState {
+    final val Key = "sparkotel.jvm.native.state"
+    final val Reserved = "reserved"
+    final val Committed = "committed"
+    val values: Seq[String] = Seq(Reserved, Committed)
   }
 
   /** The values of sparkotel.loss.cause: Why an executor died, as the driver's verdict says (docs/diagnosis.md). */

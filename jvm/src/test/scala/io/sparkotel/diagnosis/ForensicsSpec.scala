@@ -57,6 +57,37 @@ class ForensicsSpec extends AnyFunSuite {
     info(f"gcClassHistogram paused this JVM $ms%.0f ms with ${used >> 20} MiB in use")
   }
 
+  test("NMT's summary is parsed by category (JDK 17 and 25 formats); a JVM without NMT says so") {
+    val text =
+      """Native Memory Tracking:
+        |
+        |Total: reserved=7846004KB, committed=490692KB
+        |       malloc: 13612KB #72279
+        |-                 Java Heap (reserved=6172672KB, committed=397312KB)
+        |                            (mmap: reserved=6172672KB, committed=397312KB)
+        |-                    Thread (reserved=19506KB, committed=786KB)
+        |                            (thread #19)
+        |-        Shared class space (reserved=16384KB, committed=13908KB, readonly=0KB)
+        |""".stripMargin
+    assert(NativeMemory.parse(text).contains(Vector(NativeMemory.Category("Java Heap", 6172672L << 10, 397312L << 10),
+      NativeMemory.Category("Thread", 19506L << 10, 786L << 10), NativeMemory.Category("Shared class space", 16384L << 10, 13908L << 10))))
+    assert(NativeMemory.parse(NativeMemory.take()).isEmpty, "the test JVM runs without -XX:NativeMemoryTracking")
+    var failures = List.empty[String]
+    NativeMemory.check(1000L, (what, e) => failures ::= s"$what: ${e.getMessage}")
+    NativeMemory.check(1000L, (what, e) => failures ::= s"$what: ${e.getMessage}")
+    assert(failures.size == 1 && failures.head.contains("-XX:NativeMemoryTracking=summary"), failures)
+  }
+
+  test("a forked JVM with -XX:NativeMemoryTracking=summary reads its categories") {
+    val java = new File(System.getProperty("java.home"), "bin/java").getPath
+    val p = new ProcessBuilder(java, "-XX:NativeMemoryTracking=summary", "-cp", System.getProperty("java.class.path"),
+      "io.sparkotel.diagnosis.NmtMain").redirectErrorStream(true).start()
+    val out = scala.io.Source.fromInputStream(p.getInputStream, "UTF-8").mkString
+    assert(p.waitFor() == 0, out)
+    val cats = out.linesIterator.filter(_.startsWith("category ")).map(_.stripPrefix("category ")).toSet
+    assert(Set("Java Heap", "Thread", "Code", "GC", "Class").subsetOf(cats), out)
+  }
+
   test("local SparkContext: at the threshold, a histogram naming the filler (logged and exported) and a heap dump at a file: URI; the job succeeds") {
     val out = Files.createTempFile("sparkotel-forensics", ".jsonl")
     Files.delete(out)
@@ -126,5 +157,16 @@ class ForensicsSpec extends AnyFunSuite {
       if (deadline.isOverdue()) fail(s"not true within $limit")
       Thread.sleep(100)
     }
+  }
+}
+
+/** Run in a JVM with NMT on by the test above: prints each category and how long a read took. */
+object NmtMain {
+  def main(args: Array[String]): Unit = {
+    NativeMemory.take()
+    val t0 = System.nanoTime()
+    NativeMemory.check(1000L, (what, e) => sys.error(s"$what: $e"))
+    println(f"read in ${(System.nanoTime() - t0) / 1e6}%.2f ms")
+    NativeMemory.last.foreach(c => println(s"category ${c.name}"))
   }
 }
