@@ -33,15 +33,7 @@ type Config struct {
 	Identity    map[string]string // spark.app.id, spark.app.name, spark.executor.id, host.name, service.name
 	Version     string
 	Forensics   Forensics // opt-in, acted on by the JVM side (docs/diagnosis.md)
-}
-
-// Forensics: what the JVM side does when its heap nears the limit. All off by default.
-type Forensics struct {
-	Histogram      bool          // a class histogram at the threshold
-	Threshold      float64       // heap used after GC / max that triggers the histogram and the dump
-	HistogramEvery time.Duration // at most one histogram per this period
-	HeapDumpURI    string        // "" = no dump; else a directory or Hadoop FileSystem URI the dump is copied to
-	NMTEvery       time.Duration // 0 = off; else how often NMT's summary is read (needs -XX:NativeMemoryTracking)
+	NearLimit   NearLimit // acted on by the JVM side (docs/diagnosis.md)
 }
 
 // Keys the JVM may pass and what each accepts; the messages quote these.
@@ -65,12 +57,6 @@ var keyHelp = map[string]string{
 	"go.memory.limit": "a size in bytes, 8 MiB or more (suffixes k, m, g allowed)",
 	"config.lenient":  "true or false",
 	"config.prefix":   "the prefix to name keys with in messages",
-
-	"forensics.histogram":          "true or false",
-	"forensics.heap.threshold":     "a fraction of the maximum heap from 0.01 to 1, such as 0.95",
-	"forensics.histogram.interval": "a duration from 10s to 24h, such as 1m",
-	"forensics.heapdump.uri":       "a directory or a Hadoop FileSystem URI such as file:/dumps or s3a://bucket/dumps",
-	"forensics.nmt.interval":       "a duration from 1s to 1h, such as 10s",
 }
 
 // envInterval is the standard variable for the period of a periodic metric reader.
@@ -83,7 +69,8 @@ var identityKeys = []string{"spark.app.id", "spark.app.name", "spark.executor.id
 func defaults() Config {
 	return Config{Exporter: "otlp", Protocol: GRPC, Timeout: 10 * time.Second, Interval: time.Second,
 		ProcRoot: "/proc", SysRoot: "/sys", PID: os.Getpid(), GoMaxProcs: 1, GoMemLimit: 32 << 20,
-		Identity: map[string]string{}, Forensics: Forensics{Threshold: 0.95, HistogramEvery: time.Minute}}
+		Identity: map[string]string{}, Forensics: Forensics{Threshold: 0.95, HistogramEvery: time.Minute},
+		NearLimit: NearLimit{Headroom: 0.10, Interval: 100 * time.Millisecond}}
 }
 
 // Parse validates kv. In strict mode any problem is an error naming every bad key and what
@@ -187,38 +174,11 @@ func Parse(kv map[string]string, probeNames []string) (cfg Config, warnings []st
 			} else {
 				cfg.GoMemLimit = n
 			}
-		case "forensics.histogram":
-			if b, err := strconv.ParseBool(v); err != nil {
-				bad(k, v, "not a boolean")
-			} else {
-				cfg.Forensics.Histogram = b
-			}
-		case "forensics.heap.threshold":
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil || !(f >= 0.01 && f <= 1) {
-				bad(k, v, "not a fraction in range")
-			} else {
-				cfg.Forensics.Threshold = f
-			}
-		case "forensics.histogram.interval":
-			if d, ok := parseDuration(v, 10*time.Second, 24*time.Hour); !ok {
-				bad(k, v, "not a duration in range")
-			} else {
-				cfg.Forensics.HistogramEvery = d
-			}
-		case "forensics.nmt.interval":
-			if d, ok := parseDuration(v, time.Second, time.Hour); !ok {
-				bad(k, v, "not a duration in range")
-			} else {
-				cfg.Forensics.NMTEvery = d
-			}
-		case "forensics.heapdump.uri":
-			if u := strings.TrimSpace(v); u == "" || strings.ContainsAny(u, "\n\t") {
-				bad(k, v, "not a directory or URI")
-			} else {
-				cfg.Forensics.HeapDumpURI = u
-			}
 		case "config.lenient", "config.prefix":
 		default:
+			if parseDiagnosis(&cfg, k, v, bad) {
+				break
+			}
 			if isIdentity(k) {
 				cfg.Identity[k] = v
 			} else {

@@ -54,7 +54,8 @@ func TestEffectiveRendersWhatTheJVMUses(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "interval.ms=250\nexport.interval.ms=1000\nexporter=none\n" +
-		"forensics.histogram=false\nforensics.heap.threshold=0.95\nforensics.histogram.interval.ms=60000\nforensics.heapdump.uri=\nforensics.nmt.interval.ms=0\n"
+		"forensics.histogram=false\nforensics.heap.threshold=0.95\nforensics.histogram.interval.ms=60000\nforensics.heapdump.uri=\nforensics.nmt.interval.ms=0\n" +
+		"nearlimit.headroom=0.1\nnearlimit.interval.ms=100\n"
 	if got := cfg.Effective(); got != want {
 		t.Errorf("Effective() = %q, want %q", got, want)
 	}

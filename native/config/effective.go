@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 )
 
@@ -13,11 +12,6 @@ func (c Config) Effective() string {
 	fmt.Fprintf(&b, "interval.ms=%d\n", c.Interval.Milliseconds())
 	fmt.Fprintf(&b, "export.interval.ms=%d\n", c.ExportEvery.Milliseconds())
 	fmt.Fprintf(&b, "exporter=%s\n", c.Exporter)
-	f := c.Forensics
-	fmt.Fprintf(&b, "forensics.histogram=%t\n", f.Histogram)
-	fmt.Fprintf(&b, "forensics.heap.threshold=%s\n", strconv.FormatFloat(f.Threshold, 'g', -1, 64))
-	fmt.Fprintf(&b, "forensics.histogram.interval.ms=%d\n", f.HistogramEvery.Milliseconds())
-	fmt.Fprintf(&b, "forensics.heapdump.uri=%s\n", f.HeapDumpURI)
-	fmt.Fprintf(&b, "forensics.nmt.interval.ms=%d\n", f.NMTEvery.Milliseconds())
+	c.diagnosisEffective(&b)
 	return b.String()
 }

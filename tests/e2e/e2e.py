@@ -47,7 +47,9 @@ CONDITIONAL = {"sparkotel.spark.tasks.failed", "sparkotel.spark.stage.tasks.acti
                "sparkotel.cgroup.memory.limit", "sparkotel.cgroup.memory.headroom", "sparkotel.cgroup.memory.peak",
                "sparkotel.cgroup.memory.events", "sparkotel.cgroup.memory.pressure",
                # the diagnosis: the budget on executors only, the verdict counts on the driver only
-               "sparkotel.container.memory.budget", "sparkotel.executor.lost"}
+               "sparkotel.container.memory.budget", "sparkotel.executor.lost",
+               # forensics, off by default
+               "sparkotel.jvm.histogram.bytes", "sparkotel.jvm.histogram.instances", "sparkotel.jvm.native.memory"}
 if not machine_has_memory_cgroup():
     CONDITIONAL |= {m["name"] for m in catalog if m["source"] == "cgroup"}
 if not os.path.exists("/proc/pressure/memory"):

@@ -43,6 +43,8 @@ class FakeBridge extends CoreBridge {
     latest(slot) = batch
   }
   def drainLogs(): String = null
+  @volatile var flushes = 0
+  def flush(): Unit = flushes += 1
   @volatile var stops = 0
   val finalExports = mutable.ArrayBuffer.empty[Map[String, Double]]
   def stop(timeoutMillis: Long): Unit = { finalExports += latest.values.flatten.toMap; stops += 1 }

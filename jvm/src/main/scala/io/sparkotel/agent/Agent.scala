@@ -26,6 +26,16 @@ object Agent {
   @volatile private[sparkotel] var effective: Option[Effective] = None
   private val pending = new AtomicInteger // starts asked for and not yet carried out
 
+  /** True while this JVM is near a memory limit (the diagnosis says so): sample faster, send at once. */
+  @volatile private[sparkotel] var nearLimit = false
+
+  /** Switches near-limit sampling on or off; each switch is one INFO line. */
+  def setNearLimit(on: Boolean, why: => String): Unit = if (on != nearLimit) {
+    nearLimit = on
+    log.info(if (on) s"sparkotel: near a memory limit ($why): sampling faster, each sample sent at once"
+             else s"sparkotel: memory headroom recovered ($why): sampling at the interval again")
+  }
+
   /** Stop waits at most this long for the final flush; Spark's shutdown must not hang on us. */
   val StopTimeoutMillis = 3000L
 

@@ -40,7 +40,7 @@ object AgentThread {
     pool.scheduleWithFixedDelay(guard(f), initialDelayMillis, periodMillis, TimeUnit.MILLISECONDS)
 
   /** Runs f once, delayMillis from now. */
-  def after(delayMillis: Long)(f: => Unit): Unit = pool.schedule(guard(f), delayMillis, TimeUnit.MILLISECONDS)
+  def after(delayMillis: Long)(f: => Unit): ScheduledFuture[_] = pool.schedule(guard(f), delayMillis, TimeUnit.MILLISECONDS)
 
   /**
    * Runs f on the thread after what is queued before it, and waits at most timeoutMillis

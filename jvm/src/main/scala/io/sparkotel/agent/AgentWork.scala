@@ -30,7 +30,9 @@ private[agent] object AgentWork {
       hold(lease)
       Agent.bridge = Some(b)
       if (!effective.attached) {
-        val s = new Sampler(b, effective.intervalMillis, Seq(new JvmReading, new SparkMemoryReading, new TaskReading), Agent.log)
+        val fast = effective.values.get("nearlimit.interval.ms").flatMap(v => scala.util.Try(v.toLong).toOption)
+        val s = new Sampler(b, effective.intervalMillis, Seq(new JvmReading, new SparkMemoryReading, new TaskReading), Agent.log,
+          fast.getOrElse(Sampler.FastMillis))
         s.start()
         sampler = Some(s)
         Agent.log.info(s"sparkotel: native core ${b.version} started in the $role (pid ${ProcessInfo.pid}) " +

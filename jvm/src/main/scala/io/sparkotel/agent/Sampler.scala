@@ -13,9 +13,11 @@ import io.sparkotel.wire.{BatchWriter, Catalog, CoreBridge, SeriesIds, Spec}
  * Every interval, on sparkotel's own thread (AgentThread), reads each Reading into one
  * batch, pushes it to the core, and logs what the core queued. A reading that throws is
  * skipped and counted (sparkotel.jvm.sampler.errors); nothing it does can fail the JVM or a
- * Spark thread.
+ * Spark thread. Near a memory limit ([[Agent.nearLimit]]) it samples every fastMillis and has
+ * the core send each sample at once, so a kill loses as little as it can.
  */
-final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Reading], log: Logger) {
+final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Reading], log: Logger,
+                    fastMillis: Long = Sampler.FastMillis) {
   private val ids = new SeriesIds(bridge)
   // Arrays and while loops: at a sample a second this code runs interpreted for minutes,
   // where every Scala collection call and closure costs microseconds.
@@ -24,12 +26,22 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
   private val errorSpecs = parts.map(r => Spec.of(Catalog.JvmSamplerErrors.name, Catalog.JvmSamplerErrors.attributes, Seq(r.name)))
   private val pushErrors = parts.indexWhere(_.name == Catalog.SparkotelReading.Jvm) // a failed push counts against the JVM reading
   private var writer: BatchWriter = _
-  private var schedule: Option[ScheduledFuture[_]] = None
+  @volatile private var schedule: Option[ScheduledFuture[_]] = None
+  @volatile private var stopped = false
 
-  def start(): Unit = schedule = Some(AgentThread.every(intervalMillis, 0) {
-    if (writer == null) writer = new BatchWriter(bridge)
-    sampleOnce()
-  })
+  def start(): Unit = schedule = Some(AgentThread.after(0)(tick()))
+
+  /** One sample, then the next is scheduled from its end: a slow sample delays, never bursts. */
+  private def tick(): Unit = if (!stopped) {
+    try {
+      if (writer == null) writer = new BatchWriter(bridge)
+      sampleOnce()
+      if (Agent.nearLimit) try bridge.flush() catch { case NonFatal(_) | _: LinkageError => }
+    } finally if (!stopped) schedule = Some(AgentThread.after(period)(tick()))
+  }
+
+  /** The period now: the interval, or the fast one near a memory limit. */
+  private[sparkotel] def period: Long = if (Agent.nearLimit) math.min(intervalMillis, fastMillis) else intervalMillis
 
   /**
    * Stops after the current sample (waiting at most timeoutMillis for it) and hands back the
@@ -37,6 +49,7 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
    * detaches it once the core has stopped.
    */
   def stop(timeoutMillis: Long): Option[BatchWriter] = {
+    stopped = true
     schedule.foreach(_.cancel(false))
     @volatile var last: Option[BatchWriter] = None
     AgentThread.await(timeoutMillis) {
@@ -82,4 +95,9 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
     }) catch { case NonFatal(_) => }
 
   private[sparkotel] def errorCounts: Map[String, Long] = parts.map(_.name).zip(errors).toMap
+}
+
+object Sampler {
+  /** The period near a memory limit, when the core does not say otherwise. */
+  val FastMillis = 100L
 }

@@ -13,7 +13,8 @@ import io.sparkotel.readings.{Headline, TaskActivity}
  * thread: PluginContext.send only queues the message). A send that fails is counted, never
  * thrown.
  */
-final class EvidenceSender(executorId: String, send: AnyRef => Unit, budget: Long) {
+final class EvidenceSender(executorId: String, send: AnyRef => Unit, budget: Long,
+                           nearLimit: (Boolean, String) => Unit = (_, _) => (), threshold: () => Double = () => 0.0) {
   val sent, failed = new AtomicLong
   @volatile private var taskOom = false
 
@@ -43,9 +44,15 @@ final class EvidenceSender(executorId: String, send: AnyRef => Unit, budget: Lon
     Sample(executorId, v, TaskActivity.activeStageIds)
   }
 
+  /** Sends a sample, and says whether it is near a limit (headroom under the threshold). */
   def sendNow(): Unit =
-    try { send(sample().toMessage); sent.incrementAndGet() }
-    catch { case NonFatal(_) | _: LinkageError => failed.incrementAndGet() }
+    try {
+      val s = sample()
+      send(s.toMessage)
+      sent.incrementAndGet()
+      val h = Headroom.of(s)
+      nearLimit(h.share < threshold(), f"${100 * h.share}%.0f%% headroom to the ${h.limit}")
+    } catch { case NonFatal(_) | _: LinkageError => failed.incrementAndGet() }
 
   /** A task failed with an OutOfMemoryError: the executor may exit next, so this goes at once. */
   def lastWords(): Unit = { taskOom = true; sendNow() }

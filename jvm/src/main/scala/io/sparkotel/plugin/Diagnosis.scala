@@ -33,7 +33,9 @@ private[plugin] object Diagnosis {
     try {
       val conf = ctx.conf()
       val budget = Budget.bytes(k => Option(conf.get(k, null)))
-      val sender = new EvidenceSender(ctx.executorID(), m => ctx.send(m), budget)
+      val sender = new EvidenceSender(ctx.executorID(), m => ctx.send(m), budget, (on, why) => Agent.setNearLimit(on, why),
+        () => Agent.effective.flatMap(_.values.get("nearlimit.headroom")).flatMap(v => scala.util.Try(v.toDouble).toOption)
+          .getOrElse(0.0))
       val e = new Extensions.Extension(new DiagnosisReading(Some(budget), None), () => sender.sendNow())
       Extensions.add(e)
       forensics(conf.getAll.toSeq, ctx.executorID())

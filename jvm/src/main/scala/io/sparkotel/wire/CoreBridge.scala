@@ -16,6 +16,8 @@ trait CoreBridge {
   def push(slot: Int, length: Int): Unit
   /** Log lines the core queued ("LEVEL message", newline-separated), or null. */
   def drainLogs(): String
+  /** Has the core collect and send now, without waiting for it. */
+  def flush(): Unit
   def stop(timeoutMillis: Long): Unit
 }
 
@@ -30,6 +32,7 @@ private[sparkotel] object NativeCoreBridge extends CoreBridge {
   def detach(slot: Int): Unit = NativeCore.detach(slot)
   def push(slot: Int, length: Int): Unit = NativeCore.push(slot, length)
   def drainLogs(): String = NativeCore.drainLogs()
+  def flush(): Unit = NativeCore.flush()
   def stop(timeoutMillis: Long): Unit = NativeCore.stop(timeoutMillis)
 }
 

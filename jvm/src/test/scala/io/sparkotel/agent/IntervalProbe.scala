@@ -51,6 +51,7 @@ object IntervalProbe {
     def detach(slot: Int): Unit = real.detach(slot)
     def push(slot: Int, length: Int): Unit = { pushes.add(System.nanoTime()); real.push(slot, length) }
     def drainLogs(): String = real.drainLogs()
+    def flush(): Unit = real.flush()
     def stop(timeoutMillis: Long): Unit = real.stop(timeoutMillis)
   }
 }
