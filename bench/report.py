@@ -161,18 +161,23 @@ def judge(key, v, limit):
         return verdict(v["cycle_1s_us"] <= limit)
     if key == "rss":  # a difference nearer the limit than half A's own spread could fall either side
         noise = v["rss_span"] / 2
+        if v["rounds"] < 3:  # one or two rounds say nothing of A's spread
+            return f"not resolved: {v['rounds']} round(s), too few to know A's noise"
         return (f"not resolved: within A's noise of ±{noise:.0f} MB" if abs(v["add_rss"] - limit) <= noise
                 else verdict(v["add_rss"] <= limit))
     if key == "threads":
         return verdict(v["go_threads"] <= limit)
     if key == "agent_cpu":
         allowed, noise = v["cpu_d"] / limit, v["cpu_span"] / 2
-        if v["cpu_b"] <= allowed or v["cpu_b"] - noise > allowed:  # the executors' totals settle it
+        settled = v["rounds"] >= 3 and (v["cpu_b"] <= allowed or v["cpu_b"] - noise > allowed)
+        if settled:  # the executors' totals settle it (with rounds enough to know A's noise)
             return verdict(v["cpu_b"] <= allowed)
         if "own_cpu" not in v:
             return f"not resolved: the executors' B−A is within A's noise of ±{noise:.0f} s"
+        why = (f"is within A's noise of ±{noise:.0f} s" if v["rounds"] >= 3
+               else f"over {v['rounds']} round(s) cannot be told from A's noise")
         return (verdict(v["own_cpu"] <= allowed) + f", by sparkotel's own threads (the executors' B−A, "
-                f"{v['cpu_b']:+.2f} s, is within A's noise of ±{noise:.0f} s)")
+                f"{v['cpu_b']:+.2f} s, {why})")
     raise ValueError(f"no verdict for target {key!r}")
 
 
