@@ -66,6 +66,7 @@ const (
 	SparkTasksFailed
 	ContainerMemoryBudget
 	ExecutorLost
+	DiagnosisEvidenceDropped
 	JvmHistogramBytes
 	JvmHistogramInstances
 	JvmNativeMemory
@@ -135,6 +136,7 @@ var Metrics = [...]Metric{
 	SparkTasksFailed:               {Name: "sparkotel.spark.tasks.failed", Unit: "{task}", Instrument: Counter, Value: Int, Source: "tasks", Stability: "development", Attributes: []string{"sparkotel.spark.task.failure"}, Description: "Tasks that failed in this JVM, by reason."},
 	ContainerMemoryBudget:          {Name: "sparkotel.container.memory.budget", Unit: "By", Instrument: Gauge, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{}, Description: "Memory the cluster manager grants this executor's container, computed as Spark does: executor memory + overhead + off-heap size when enabled + PySpark memory. The line process RSS plus children must stay under (YARN's pmem check, a pod's limit)."},
 	ExecutorLost:                   {Name: "sparkotel.executor.lost", Unit: "{executor}", Instrument: Counter, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{"sparkotel.loss.cause"}, Description: "Executors lost while the application ran, by the cause the driver's verdict gives (driver only)."},
+	DiagnosisEvidenceDropped:       {Name: "sparkotel.diagnosis.evidence.dropped", Unit: "{sample}", Instrument: Counter, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{}, Description: "Evidence lost on its way to a verdict: on an executor, samples it could not send the driver; on the driver, samples its bounded store dropped (an executor sampling faster than it keeps)."},
 	JvmHistogramBytes:              {Name: "sparkotel.jvm.histogram.bytes", Unit: "By", Instrument: Gauge, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{"sparkotel.jvm.class.name"}, Description: "Bytes of live objects per class in the last class histogram (forensics.histogram): the top 20 classes, taken when the heap used after GC reached forensics.heap.threshold; a class's series ends when a later histogram leaves it out."},
 	JvmHistogramInstances:          {Name: "sparkotel.jvm.histogram.instances", Unit: "{object}", Instrument: Gauge, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{"sparkotel.jvm.class.name"}, Description: "Live objects per class in the last class histogram, for the same 20 classes."},
 	JvmNativeMemory:                {Name: "sparkotel.jvm.native.memory", Unit: "By", Instrument: Gauge, Value: Int, Source: "diagnosis", Stability: "development", Attributes: []string{"sparkotel.jvm.native.category", "sparkotel.jvm.native.state"}, Description: "The JVM's own native memory by Native Memory Tracking category (forensics.nmt.interval; needs -XX:NativeMemoryTracking=summary): what makes up RSS beyond the heap (threads, metaspace, code cache, GC structures, ...)."},

@@ -36,7 +36,7 @@ private[plugin] object Diagnosis {
       val sender = new EvidenceSender(ctx.executorID(), m => ctx.send(m), budget, (on, why) => Agent.setNearLimit(on, why),
         () => Agent.effective.flatMap(_.values.get("nearlimit.headroom")).flatMap(v => scala.util.Try(v.toDouble).toOption)
           .getOrElse(0.0))
-      val e = new Extensions.Extension(new DiagnosisReading(Some(budget), None), () => sender.sendNow())
+      val e = new Extensions.Extension(new DiagnosisReading(Some(budget), None, Some(sender)), () => sender.sendNow())
       Extensions.add(e)
       forensics(conf.getAll.toSeq, ctx.executorID())
       Some(new Executor(sender, e))

@@ -33,6 +33,7 @@ object Catalog {
   val SparkTasksFailed: Metric = Metric("sparkotel.spark.tasks.failed", Seq("sparkotel.spark.task.failure"))
   val ContainerMemoryBudget: Metric = Metric("sparkotel.container.memory.budget", Seq())
   val ExecutorLost: Metric = Metric("sparkotel.executor.lost", Seq("sparkotel.loss.cause"))
+  val DiagnosisEvidenceDropped: Metric = Metric("sparkotel.diagnosis.evidence.dropped", Seq())
   val JvmHistogramBytes: Metric = Metric("sparkotel.jvm.histogram.bytes", Seq("sparkotel.jvm.class.name"))
   val JvmHistogramInstances: Metric = Metric("sparkotel.jvm.histogram.instances", Seq("sparkotel.jvm.class.name"))
   val JvmNativeMemory: Metric = Metric("sparkotel.jvm.native.memory", Seq("sparkotel.jvm.native.category", "sparkotel.jvm.native.state"))
@@ -66,6 +67,7 @@ object Catalog {
     SparkTasksFailed,
     ContainerMemoryBudget,
     ExecutorLost,
+    DiagnosisEvidenceDropped,
     JvmHistogramBytes,
     JvmHistogramInstances,
     JvmNativeMemory)
