@@ -30,7 +30,8 @@ final class Evidence(windowMillis: Long = 60000L, maxSamples: Int = 600) {
       }
     }
 
-  def taskOom(executorId: String): Unit = rings.computeIfAbsent(executorId, _ => new Ring).taskOom = true
+  def taskOom(executorId: String): Unit =
+    if (!forgotten.contains(executorId)) rings.computeIfAbsent(executorId, _ => new Ring).taskOom = true
 
   /** The executor's samples, oldest first, and whether a task of it ran out of heap. */
   def of(executorId: String): (Seq[Sample], Boolean) = Option(rings.get(executorId)) match {

@@ -15,6 +15,7 @@ class EvidenceSpec extends AnyFunSuite {
     assert(e.of("1")._2)
     e.forget("1")
     e.add(at("1", 21000))
+    e.taskOom("1") // a late task end of a forgotten executor keeps nothing either
     assert(e.of("1")._1.isEmpty && e.executors == 0 && e.dropped.get == 4)
   }
 
