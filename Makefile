@@ -94,7 +94,8 @@ COLLECTOR := build/collector/sparkotel-collector
 UPLOT_JS := $(TOOLS)/uplot-$(UPLOT)/package/dist/uPlot.iife.min.js
 REPORT_TOOLS := $(TOOLS)/lakehouse/.installed $(UPLOT_JS)
 
-test-e2e: $(JARS) spark3 spark4 $(COLLECTOR) $(REPORT_TOOLS) ## real collector + local-cluster with 2 executors, Spark 3 (2.12) and Spark 4 (2.13)
+test-e2e: $(JARS) spark34 spark3 spark4 $(COLLECTOR) $(REPORT_TOOLS) ## real collector + local-cluster with 2 executors, Spark 3.4 and 3.5 (2.12) and Spark 4 (2.13)
+	$(TOOLS)/spark-$(SPARK_34)/bin/python tests/e2e/e2e.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_34)
 	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/e2e.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
 	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/e2e/e2e.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_4)
 	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/protocols.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
@@ -223,7 +224,8 @@ $(SBT_LAUNCH):
 	@mkdir -p $(TOOLS)
 	mvn -q dependency:copy -Dartifact=org.scala-sbt:sbt-launch:$(SBT_VERSION) -DoutputDirectory=$(TOOLS)
 
-.PHONY: spark3 spark4
+.PHONY: spark3 spark4 spark34
+spark34: $(TOOLS)/spark-$(SPARK_34)/.installed
 spark3: $(TOOLS)/spark-$(SPARK_3)/.installed
 spark4: $(TOOLS)/spark-$(SPARK_4)/.installed
 $(TOOLS)/spark-%/.installed:
