@@ -21,7 +21,7 @@ final class LossWatcher(log: Logger, later: (Long, () => Unit) => Unit, graceMil
                         val evidence: Evidence = new Evidence) extends SparkListener {
   @volatile private var ending = false
   private val hosts = new ConcurrentHashMap[String, String]()
-  private val removed = ConcurrentHashMap.newKeySet[String]()
+  private val removed = new Bounded[String, java.lang.Boolean](LossWatcher.MaxRemoved) // ids already judged
   private val stageNames = new Bounded[Int, String](LossWatcher.MaxStages)
   private val counts = new ConcurrentHashMap[String, AtomicLong]()
   /** Verdicts written, newest last (bounded), for the report and tests. */
@@ -50,7 +50,7 @@ final class LossWatcher(log: Logger, later: (Long, () => Unit) => Unit, graceMil
   override def onApplicationEnd(e: SparkListenerApplicationEnd): Unit = ending = true
 
   override def onExecutorRemoved(e: SparkListenerExecutorRemoved): Unit =
-    if (!ending && removed.add(e.executorId)) {
+    if (!ending && removed.putIfAbsent(e.executorId, java.lang.Boolean.TRUE)) {
       val loss = Classifier.Loss(e.executorId, Option(hosts.get(e.executorId)).getOrElse(""),
         Option(e.reason).getOrElse(""), e.time)
       later(graceMillis, () => decide(loss))
@@ -78,6 +78,8 @@ object LossWatcher {
     Option(f.className).exists(_.contains("OutOfMemoryError")) || Option(f.description).exists(_.contains("OutOfMemoryError"))
 
   val MaxStages = 10000
+  /** Removed executors remembered for de-duplicating Spark's second removal event. */
+  val MaxRemoved = 10000
   val MaxVerdicts = 1000
 }
 
@@ -88,4 +90,6 @@ private[diagnosis] final class Bounded[K, V](max: Int) {
   }
   def put(k: K, v: V): Unit = map.synchronized(map.put(k, v))
   def get(k: K): V = map.synchronized(map.get(k))
+  /** True when k was absent (and is now present). */
+  def putIfAbsent(k: K, v: V): Boolean = map.synchronized(map.putIfAbsent(k, v) == null)
 }
