@@ -18,17 +18,17 @@ final case class Verdict(executorId: String, host: String, exitCode: Option[Int]
     val exit = exitCode.map(c => s" (exit $c)").getOrElse("")
     val where = if (host.isEmpty) "" else s" on $host"
     val what = cause match {
-      case Verdict.Heap => s"JVM heap exhausted: heap used peaked at ${Verdict.size(peak)} of ${Verdict.size(limit)} max"
+      case Verdict.Heap => s"died of JVM heap exhaustion: heap used peaked at ${Verdict.size(peak)} of ${Verdict.size(limit)} max"
       case Verdict.ContainerMemory =>
-        s"container memory: ${Verdict.components.getOrElse(component, component)} grew; the process tree peaked at " +
+        s"died of container memory: ${Verdict.components.getOrElse(component, component)} grew; the process tree peaked at " +
           s"${Verdict.size(peak)} of the ${Verdict.size(limit)} $limitName"
-      case Verdict.NotMemory => s"not memory: $detail"
-      case _ => s"unknown: $detail"
+      case Verdict.NotMemory => s"was lost, not for memory: $detail"
+      case _ => s"was lost, cause unknown: $detail"
     }
     val during = if (stages.isEmpty) "no stage running" else
       stages.map { case (id, d) => if (d.isEmpty) s"stage $id" else s"stage $id ($d)" }.mkString(", ")
     val age = if (lastSampleAgeMillis < 0) "no sample reached the driver" else f"last sample ${lastSampleAgeMillis / 1000.0}%.1f s before the loss"
-    s"sparkotel verdict: executor $executorId$where$exit died of $what; at the peak: $during; $age. " +
+    s"sparkotel verdict: executor $executorId$where$exit $what; at the peak: $during; $age. " +
       s"Suggestion: $suggestion. Spark's reason: $reason " +
       s"[cause=$cause component=$component stages=${stages.map(_._1).mkString(",")} age_ms=$lastSampleAgeMillis]"
   }

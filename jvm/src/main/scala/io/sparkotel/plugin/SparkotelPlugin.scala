@@ -110,11 +110,13 @@ class SparkotelExecutorPlugin extends ExecutorPlugin {
   override def onTaskSucceeded(): Unit = Agent.safely("task end")(TaskActivity.ended(None))
 
   override def onTaskFailed(reason: TaskFailedReason): Unit = Agent.safely("task end") {
-    TaskActivity.ended(Some(PluginConfig.failure(reason)))
-    reason match { // the executor may exit right after an OutOfMemoryError: its evidence goes now
+    // The executor may exit right after an OutOfMemoryError: its evidence goes now, while the
+    // failing task's stage still counts as running, so the verdict names it.
+    reason match {
       case f: ExceptionFailure if LossWatcher.outOfMemory(f) => diagnosis.foreach(_.sender.lastWords())
       case _ =>
     }
+    TaskActivity.ended(Some(PluginConfig.failure(reason)))
   }
 
   override def shutdown(): Unit = {
