@@ -88,6 +88,8 @@ def diagnosis_values(d):
             v[f"diag_samples_{label}"] = n
             if n:
                 v[f"diag_bytes_per_sample_{label}"] = b / n
+    if v.get("diag_retained_1s_mb"):
+        v["diag_100ms_over_1s"] = v.get("diag_retained_100ms_mb", float("nan")) / v["diag_retained_1s_mb"]
     if "message_bytes" in d:
         v["diag_message_bytes"] = d["message_bytes"][0]
     return v
@@ -95,6 +97,8 @@ def diagnosis_values(d):
 
 def cycle_label(key):
     """CycleBench's labels: the interval, "_sent_each" when each sample is sent at once."""
+    if key == "near_limit":
+        return "near a limit (an executor's fast mode: every 100 ms, each sample flushed and sent to the driver)"
     if key.endswith("_sent_each"):
         return f"every {key[:-len('_sent_each')]}, each sample sent at once"
     return f"every {key}" + (", sent a second at a time (the default)" if key.endswith("ms") else "")
@@ -112,6 +116,9 @@ def jvm_values(parts, cycles, threads):
         v.update(cycle_1s_us=cycles["1s"][0] / 1000, cycle_1s_pct=cycles["1s"][0] / 1e9 * 100)
     if threads:
         v["cycle_threads"] = threads
+    if "near_limit" in cycles:  # ten cycles a second
+        near = cycles["near_limit"][0]
+        v.update(near_limit_us=near / 1000, near_limit_pct=near * 10 / 1e9 * 100)
     batched, each = cycles.get("100ms"), cycles.get("100ms_sent_each")
     if batched and each:  # what sending a second at a time saves at 100 ms
         v.update(batched_us=batched[0] / 1000, each_us=each[0] / 1000, batching_saves_pct=(1 - batched[0] / each[0]) * 100)

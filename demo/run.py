@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """make demo: the collector on localhost:4317 (sparkotel's default endpoint) writing Delta tables
 (collector/config-demo.yaml), the skewed JOIN and its LEFT SEMI JOIN rewrite on local-cluster
-with two executors, then the per-executor memory summary, build/demo/report.html and the sizing
-advice, all computed by SQL over the tables (demo/sql/*.sql, DuckDB's delta_scan).
+with two executors, then a second application whose executor runs out of heap on purpose
+(demo/oom_collect.py), then the per-executor memory summary, build/demo/report.html, the sizing
+advice and the drivers' verdicts, all computed by SQL over the tables (demo/sql/*.sql, DuckDB's
+delta_scan) but the verdict lines, which come from the driver's log.
 
 Usage: run.py JAR COLLECTOR_BINARY LAKE_PYTHON (with the python of a venv holding pyspark;
 LAKE_PYTHON is the reader venv's, with duckdb and its delta extension)
@@ -56,15 +58,23 @@ with open(os.path.join(out_dir, "collector.log"), "w") as log:
     try:
         rc, output = cluster.submit(spark_home, jar, endpoint, os.path.join(HERE, "skew_join.py"), interval="250ms",
                                     extra=cluster.event_log(events))
+        open(os.path.join(out_dir, "spark-submit.log"), "w").write(output)
+        if rc != 0 or cluster.field(output, "RESULT") != "ok":
+            print(f"the demo job failed (rc={rc}); see {out_dir}/spark-submit.log")
+            sys.exit(1)
+        print(">> running a collect_list over the skewed customer with 512 MiB executor heaps: an executor "
+              "runs out of heap on purpose, for the verdict (about a minute)", flush=True)
+        rc, killed = cluster.submit(spark_home, jar, endpoint, os.path.join(HERE, "oom_collect.py"), interval="250ms",
+                                    extra={**cluster.event_log(events), "spark.executor.memory": "512m",
+                                           "spark.task.maxFailures": "1"})
+        open(os.path.join(out_dir, "spark-submit-oom.log"), "w").write(killed)
     finally:
         col.stop()  # drains its queue: the last batch is committed before it exits
-open(os.path.join(out_dir, "spark-submit.log"), "w").write(output)
-if rc != 0 or cluster.field(output, "RESULT") != "ok":
-    print(f"the demo job failed (rc={rc}); see {out_dir}/spark-submit.log")
-    sys.exit(1)
 verdicts = os.path.join(out_dir, "verdicts.log")
-with open(verdicts, "w") as f:  # the driver's verdicts for lost executors (none when all went well)
-    f.writelines(line + "\n" for line in output.splitlines() if "sparkotel verdict:" in line)
+with open(verdicts, "w") as f:  # the drivers' verdicts for lost executors (the second run's on purpose)
+    f.writelines(line + "\n" for line in (output + killed).splitlines() if "sparkotel verdict:" in line)
+if "sparkotel verdict:" not in killed:
+    print(f"the run killed on purpose gave no verdict (rc={rc}); see {out_dir}/spark-submit-oom.log")
 print()
 report_html = os.path.join(out_dir, "report.html")
 rc = subprocess.call([lake_py, os.path.join(HERE, "report.py"), lake, events, report_html, verdicts])

@@ -8,8 +8,10 @@ import scala.collection.JavaConverters._
 import scala.util.Try
 
 import org.apache.spark.{SparkConf, SparkContext}
+import org.apache.spark.serializer.JavaSerializer
 
-import io.sparkotel.agent.Agent
+import io.sparkotel.agent.{Agent, Extensions}
+import io.sparkotel.diagnosis.{DiagnosisReading, EvidenceSender}
 
 /**
  * What a whole cycle costs a live JVM: the CPU of sparkotel's own threads (the JVM sample,
@@ -19,8 +21,13 @@ import io.sparkotel.agent.Agent
  * SparkContext gives the real SparkEnv; SPARKOTEL_BENCH_ENDPOINT (set by `make bench`)
  * names a real collector, else nothing is exported. Prints "BENCH cycle.<label> <ns per
  * cycle> <cycles>" (the label is the interval, "_sent_each" when every sample is sent at
- * once), the Java thread's share as cycle_jvm.<label>, and "BENCH
- * threads.sparkotel <threads> 0".
+ * once, "near_limit" for an executor's near-limit mode), the Java thread's share as
+ * cycle_jvm.<label>, and "BENCH threads.sparkotel <threads> 0".
+ *
+ * near_limit is an executor's evidence path as the plugin wires it: an [[EvidenceSender]]
+ * after every sample, its message serialized as Spark's RPC does, and a threshold no
+ * headroom is under, so the agent stays in near-limit mode (every 100 ms, each sample
+ * flushed to OTLP and sent to the driver).
  */
 object CycleBench {
   private val ticksToNanos = 1e9 / 100 // USER_HZ
@@ -65,6 +72,14 @@ object CycleBench {
     Thread.getAllStackTraces.keySet.asScala.find(_.getName == "sparkotel").map(t => mx.getThreadCpuTime(t.getId)).getOrElse(0L)
   }
 
+  /** The executor's evidence extension, its messages serialized and dropped, always near its limit. */
+  private def nearLimitSender(): Extensions.Extension = {
+    val ser = new JavaSerializer(new SparkConf()).newInstance()
+    val budget = 8L << 30
+    val sender = new EvidenceSender("1", m => ser.serialize(m), budget, (on, why) => Agent.setNearLimit(on, why), () => 2.0)
+    new Extensions.Extension(new DiagnosisReading(Some(budget), None, Some(sender)), () => sender.sendNow())
+  }
+
   def main(args: Array[String]): Unit = {
     val endpoint = sys.env.get("SPARKOTEL_BENCH_ENDPOINT")
     val sc = new SparkContext(new SparkConf().setMaster("local[2]").setAppName("sparkotel-cycle-bench")
@@ -73,16 +88,21 @@ object CycleBench {
       // 100 ms twice: sent a second at a time (the default) and sent at every sample, to show
       // what batching the sends saves.
       for ((label, interval, sendEvery, millis, seconds) <- Seq(("1s", "1s", "1s", 1000L, 60L),
-          ("100ms", "100ms", "1s", 100L, 20L), ("100ms_sent_each", "100ms", "100ms", 100L, 20L))) {
+          ("100ms", "100ms", "1s", 100L, 20L), ("100ms_sent_each", "100ms", "100ms", 100L, 20L),
+          ("near_limit", "1s", "1s", 100L, 20L))) {
         val exporting = endpoint.map(e => Seq("endpoint" -> e)).getOrElse(Seq("exporter" -> "none"))
         val conf = (Seq("interval" -> interval, "export.interval" -> sendEvery) ++ exporting)
           .map { case (k, v) => s"spark.metrics.conf.*.sink.otel.$k" -> v }
+        val evidence = if (label != "near_limit") None else Some(nearLimitSender())
+        evidence.foreach(Extensions.add)
         val lease = Agent.start(conf, "driver", Seq("spark.app.id" -> sc.applicationId), "bench")
         Thread.sleep(3000) // loaded, started, first exports done
         val j0 = javaThreadCpu()
         val (spent, threads) = spentOver(seconds * 1000)
         val j1 = javaThreadCpu()
         lease.release()
+        evidence.foreach(Extensions.remove)
+        Agent.setNearLimit(false, "")
         val cycles = seconds * 1000 / millis
         println(f"BENCH cycle.$label ${spent / cycles}%.0f $cycles")
         println(f"BENCH cycle_jvm.$label ${(j1 - j0).toDouble / cycles}%.0f $cycles")
