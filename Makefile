@@ -150,6 +150,7 @@ bench: $(JARS) spark3 $(COLLECTOR) $(AGENT) ## measure cost (Go, JVM sample, who
 	col=$$!; trap 'kill $$col' EXIT; \
 	SPARKOTEL_BENCH_ENDPOINT=http://127.0.0.1:$$port $(SBT) "++$(SCALA_212)" "sparkotel/Test/runMain io.sparkotel.bench.SampleBench" \
 		"sparkotel/Test/runMain io.sparkotel.bench.DiagnosisBench" \
+		"sparkotel/Test/runMain io.sparkotel.bench.ForensicsBench" \
 		"sparkotel/Test/runMain io.sparkotel.bench.CycleBench" | tee build/bench/jvm.txt
 	@if [ "$(BENCH_ROUNDS)" -gt 0 ]; then \
 		echo ">> whole job, $(BENCH_ROUNDS) interleaved rounds of A B C D (several minutes)"; \

@@ -88,6 +88,11 @@ def diagnosis_values(d):
             v[f"diag_samples_{label}"] = n
             if n:
                 v[f"diag_bytes_per_sample_{label}"] = b / n
+    for mib in (50, 300):
+        if f"histogram_{mib}mb" in d:
+            v[f"diag_histogram_{mib}mb_ms"] = d[f"histogram_{mib}mb"][0] / 1e6
+    if "nmt_read" in d:
+        v["diag_nmt_read_us"] = d["nmt_read"][0] / 1000
     if v.get("diag_retained_1s_mb"):
         v["diag_100ms_over_1s"] = v.get("diag_retained_100ms_mb", float("nan")) / v["diag_retained_1s_mb"]
     if "message_bytes" in d:

@@ -6,7 +6,7 @@ import javax.management.ObjectName
 /**
  * The JVM's class histogram through the DiagnosticCommand MBean: in-process, no jmap fork.
  * `gcClassHistogram` counts live objects, so it runs a full GC first ("Heap Inspection
- * Initiated GC"): a stop-the-world pause of roughly 1 ms per MB of live heap (forensics.md §5).
+ * Initiated GC"): a stop-the-world pause that grows with the live heap (docs/diagnosis.md).
  */
 object ClassHistogram {
   final case class Entry(className: String, instances: Long, bytes: Long)

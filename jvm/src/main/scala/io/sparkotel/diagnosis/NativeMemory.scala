@@ -10,7 +10,7 @@ import io.sparkotel.wire.{BatchWriter, Catalog, SeriesIds, Spec}
  * DiagnosticCommand MBean, read every forensics.nmt.interval on sparkotel's thread and
  * exported by category: the breakdown of "RSS minus heap". Needs
  * -XX:NativeMemoryTracking=summary at the JVM's start; without it, one WARN line and off.
- * The read itself takes about 0.2 ms; NMT's own bookkeeping costs the JVM more (Oracle: 5-10%).
+ * NMT's own bookkeeping, not this read, is the cost that matters (docs/diagnosis.md).
  */
 object NativeMemory {
   final case class Category(name: String, reservedBytes: Long, committedBytes: Long)
