@@ -34,7 +34,7 @@ GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERS
 .PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e test-death collector demo report-tools bench tools clean check-glibc check-jars test-lakehouse lakehouse-tools
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
 generate: ## regenerate Go, Scala and docs/metrics.md from native/catalog/metrics.yaml
 	go run ./native/catalog/gen
