@@ -130,6 +130,7 @@ collector: $(COLLECTOR) ## the real OpenTelemetry Collector, built by ocb from c
 
 $(COLLECTOR): collector/builder-config.yaml $(shell find collector/otlpjsonfile collector/deltalake -type f) | $(TOOLS)/bin/builder-$(OCB)
 	@echo ">> building the OpenTelemetry Collector with ocb $(OCB) (first time: a few minutes)"
+	@mkdir -p build/collector
 	$(TOOLS)/bin/builder-$(OCB) --config collector/builder-config.yaml --output-path build/collector
 
 $(TOOLS)/bin/builder-$(OCB):

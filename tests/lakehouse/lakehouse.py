@@ -3,7 +3,8 @@
 tables with the deltalake exporter to a local disk, S3 (moto) and Azure Blob (Azurite); then
 delta-rs, DuckDB (delta_scan) and Spark 3.5 / Spark 4.2 (delta-spark) read them, and the
 counts must be what the collector acknowledged. Faults: two collectors on the same tables,
-SIGKILL mid-write, a refused object store, a full disk, bad config.
+SIGKILL mid-write, SIGKILL with points queued in memory and in file_storage (durable.py), a
+refused object store, a full disk, bad config.
 
 Usage: lakehouse.py COLLECTOR OTLPGEN COMPACT, run with the python of the lakehouse venv; the
 Makefile (test-lakehouse) says where the other tools are: MOTO_BIN, AZURITE_BIN, and for each
@@ -23,6 +24,8 @@ import time
 
 import duckdb
 from deltalake import DeltaTable
+
+import durable
 
 from services import (TABLES, Azurite, Collector, Moto, exporter_yaml, finish_generator, generate, start_generator,
                       stop)
@@ -196,6 +199,7 @@ try:
            for t in TABLES}
     check("after restart: what was committed before the kill is all there, plus what came after", now == want,
           f"{now} != {want}")
+    durable.run(collector_bin, otlpgen, work, check, delta_counts)
 
     # ---- a refused object store, then the store comes back -----------------------------------
     print(">> S3 refuses connections; the collector keeps running, counts the failure, delivers when S3 is back", flush=True)

@@ -125,22 +125,25 @@ def exporter_yaml(name, path, flush="1s", extra=""):
 
 
 class Collector:
-    """The collector built by ocb: OTLP gRPC in, the given deltalake exporters out."""
+    """The collector built by ocb: OTLP gRPC in, the given deltalake exporters out, with the given
+    extensions (YAML under `extensions:`, e.g. a file_storage for a persistent queue) enabled."""
 
-    def __init__(self, binary, work, name, exporters, metrics_port=None):
+    def __init__(self, binary, work, name, exporters, metrics_port=None, extensions=""):
         self.port = free_port()
         self.metrics_port = metrics_port or free_port()
         self.config = os.path.join(work, f"{name}.yaml")
         names = [line.strip().rstrip(":") for line in exporters.splitlines() if line.startswith("  deltalake/")]
+        ext_names = [line.strip().rstrip(":") for line in extensions.splitlines() if line[:2] == "  " and line[2] != " "]
         with open(self.config, "w") as f:
             f.write(f"""receivers:
   otlp:
     protocols:
       grpc:
         endpoint: 127.0.0.1:{self.port}
-exporters:
+{"extensions:" + chr(10) + extensions if extensions else ""}exporters:
 {exporters}
 service:
+  extensions: [{", ".join(ext_names)}]
   pipelines:
     metrics:
       receivers: [otlp]

@@ -1,0 +1,36 @@
+package deltalake
+
+import (
+	"path/filepath"
+	"testing"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+	"go.opentelemetry.io/collector/exporter/exporterhelper"
+)
+
+// The durable queue is exporterhelper's: `sending_queue: storage: <extension>` must reach it
+// through our config without dropping the batching defaults it is merged with.
+func TestSendingQueueTakesAStorageExtension(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "c.yaml")
+	writeFile(t, f, "path: /tmp/x\nsending_queue:\n  storage: file_storage\n  batch:\n    flush_timeout: 1s\n")
+	cm, err := confmaptest.LoadConf(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := createDefaultConfig().(*Config)
+	if err := cm.Unmarshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := confmap.Validate(cfg); err != nil {
+		t.Fatal(err)
+	}
+	q := cfg.QueueBatch.Get()
+	if q.StorageID == nil || *q.StorageID != component.MustNewID("file_storage") {
+		t.Fatalf("storage: got %v", q.StorageID)
+	}
+	if q.Sizer != exporterhelper.RequestSizerTypeItems || q.QueueSize != 1_000_000 || q.Batch.Get().MinSize != 50_000 {
+		t.Fatalf("defaults lost: sizer %v, queue_size %d, min_size %d", q.Sizer, q.QueueSize, q.Batch.Get().MinSize)
+	}
+}
