@@ -158,6 +158,8 @@ bench: $(JARS) spark3 $(COLLECTOR) $(AGENT) ## measure cost (Go, JVM sample, who
 	@mkdir -p build/bench
 	@echo ">> Go benchmarks"
 	CGO_ENABLED=1 CGO_CFLAGS="$(JNI_CFLAGS)" go test -tags $(GO_TAGS) -run XXX -bench . -benchmem ./native/probe ./native/core ./native/export | tee build/bench/go.txt
+	@echo ">> Delta Lake ingest: BenchmarkIngest, best of 3 at one core and two (docs/lakehouse.md, Numbers)"
+	cd collector/deltalake && go test -run XXX -bench Ingest -benchtime 20x -count 3 -cpu 1,2 . | tee $(CURDIR)/build/bench/ingest.txt
 	@echo ">> JVM sample benchmark, and a whole cycle's cost in a live JVM (exporting to the real collector)"
 	port=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	SPARKOTEL_OTLP_PORT=$$port SPARKOTEL_OUT=/dev/null $(COLLECTOR) --config collector/config.yaml > build/bench/collector.log 2>&1 & \

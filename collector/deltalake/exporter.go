@@ -203,7 +203,7 @@ func (e *deltaExporter) write(ctx context.Context, md pmetric.Metrics, b *batch)
 // writeFiles encodes the batch and puts its data files. Files of a failed attempt that were
 // written stay unreferenced (invisible to readers; VACUUM removes them).
 func (e *deltaExporter) writeFiles(ctx context.Context, md pmetric.Metrics, b *batch) error {
-	files, err := tables.Convert(md).Files(e.codec)
+	files, err := tables.Files(md, e.codec)
 	if err != nil {
 		return consumererror.NewPermanent(err)
 	}

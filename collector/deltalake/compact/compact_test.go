@@ -27,7 +27,7 @@ func TestCompactionKeepsEveryRowInFewerFiles(t *testing.T) {
 	sent := 0
 	for i := range 20 { // 10 files on each side of midnight
 		md, c := otlpgen.Build(otlpgen.Shape{GenID: "c", Executors: 2, Pools: 2}, t0.Add(time.Duration(i)*time.Second))
-		files, _ := tables.Convert(md).Files(codec)
+		files, _ := tables.Files(md, codec)
 		var adds []delta.Action
 		for _, f := range files {
 			if f.Kind != tables.KindGauge {

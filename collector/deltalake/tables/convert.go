@@ -1,61 +1,101 @@
 package tables
 
 import (
+	"github.com/parquet-go/parquet-go"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
 
-// Batch holds one request's rows by table and by partition date (days since the epoch, UTC).
-type Batch struct {
-	Gauge                parts[Gauge]
-	Sum                  parts[Sum]
-	Histogram            parts[Histogram]
-	ExponentialHistogram parts[ExponentialHistogram]
-	Summary              parts[Summary]
-	Points               int
+// resource is what a resource gives each of its rows, rendered once.
+type resource struct {
+	seq                      int // tells resources apart in the statistics
+	attrs                    attrs
+	service, app, exec, host string
+	vals                     [5]parquet.Value // ResourceSchemaUrl, ServiceName … HostName
 }
 
-type parts[T any] map[int32][]T
-
-func (p *parts[T]) add(r T, day int32) {
-	if *p == nil {
-		*p = parts[T]{}
-	}
-	(*p)[day] = append((*p)[day], r)
+// scope is what a scope gives each of its rows, rendered once.
+type scope struct {
+	attrs attrs
+	vals  [4]parquet.Value // ScopeName, ScopeVersion, ScopeDroppedAttrCount, ScopeSchemaUrl
 }
 
-// presize makes room for every point of the batch in today's partition of its table, so
-// appending rows (a few hundred bytes each) does not copy them as the slices grow.
-func (b *Batch) presize(md pmetric.Metrics) {
-	var n [NumKinds]int
-	var t int64
-	for _, rm := range md.ResourceMetrics().All() {
-		for _, sm := range rm.ScopeMetrics().All() {
-			for _, m := range sm.Metrics().All() {
-				switch m.Type() {
-				case pmetric.MetricTypeGauge:
-					n[KindGauge] += m.Gauge().DataPoints().Len()
-					if m.Gauge().DataPoints().Len() > 0 {
-						t = int64(m.Gauge().DataPoints().At(0).Timestamp()) / 1000
-					}
-				case pmetric.MetricTypeSum:
-					n[KindSum] += m.Sum().DataPoints().Len()
-				case pmetric.MetricTypeHistogram:
-					n[KindHistogram] += m.Histogram().DataPoints().Len()
-				case pmetric.MetricTypeExponentialHistogram:
-					n[KindExponentialHistogram] += m.ExponentialHistogram().DataPoints().Len()
-				case pmetric.MetricTypeSummary:
-					n[KindSummary] += m.Summary().DataPoints().Len()
-				}
-			}
+// point holds one data point's Common columns; it is reused from point to point.
+type point struct {
+	metric                  string
+	mvals                   [3]parquet.Value // MetricName, MetricDescription, MetricUnit
+	attrs                   attrs
+	memType, memPool, spark string
+	start, time             int64
+	flags                   int32
+}
+
+func (r *resource) set(rm pmetric.ResourceMetrics) {
+	r.seq++
+	r.service, r.app, r.exec, r.host = "", "", "", ""
+	r.attrs.set(rm.Resource().Attributes(), func(k, v string) {
+		switch k {
+		case "service.name":
+			r.service = v
+		case "spark.application.id":
+			r.app = v
+		case "spark.executor.id":
+			r.exec = v
+		case "host.name":
+			r.host = v
 		}
-	}
-	d := day(t)
-	b.Gauge = parts[Gauge]{d: make([]Gauge, 0, n[KindGauge])}
-	b.Sum = parts[Sum]{d: make([]Sum, 0, n[KindSum])}
-	b.Histogram = parts[Histogram]{d: make([]Histogram, 0, n[KindHistogram])}
-	b.ExponentialHistogram = parts[ExponentialHistogram]{d: make([]ExponentialHistogram, 0, n[KindExponentialHistogram])}
-	b.Summary = parts[Summary]{d: make([]Summary, 0, n[KindSummary])}
+	})
+	r.vals = [...]parquet.Value{str(rm.SchemaUrl()), str(r.service),
+		optStr(r.app), optStr(r.exec), optStr(r.host)}
+}
+
+func (s *scope) set(sm pmetric.ScopeMetrics) {
+	sc := sm.Scope()
+	s.attrs.set(sc.Attributes(), nil)
+	s.vals = [...]parquet.Value{str(sc.Name()), str(sc.Version()),
+		parquet.Int32Value(int32(sc.DroppedAttributesCount())),
+		str(sm.SchemaUrl())}
+}
+
+// set fills the per-point columns; times are converted to microseconds.
+func (p *point) set(a pcommon.Map, start, t pcommon.Timestamp, flags pmetric.DataPointFlags) {
+	p.memType, p.memPool, p.spark = "", "", ""
+	p.attrs.set(a, func(k, v string) {
+		switch k {
+		case "jvm.memory.type":
+			p.memType = v
+		case "jvm.memory.pool.name":
+			p.memPool = v
+		case "sparkotel.spark.memory.pool":
+			p.spark = v
+		}
+	})
+	p.start, p.time, p.flags = int64(start)/1000, int64(t)/1000, int32(flags)
+}
+
+// common appends the Common columns of a row, in schema order.
+func (r *columns) common(res *resource, sc *scope, p *point) {
+	r.leaves(res.attrs.keys, res.attrs.vals)
+	r.put(res.vals[0])
+	r.put(sc.vals[0])
+	r.put(sc.vals[1])
+	r.leaves(sc.attrs.keys, sc.attrs.vals)
+	r.put(sc.vals[2])
+	r.put(sc.vals[3])
+	r.put(res.vals[1])
+	r.put(res.vals[2])
+	r.put(res.vals[3])
+	r.put(res.vals[4])
+	r.put(p.mvals[0])
+	r.put(p.mvals[1])
+	r.put(p.mvals[2])
+	r.leaves(p.attrs.keys, p.attrs.vals)
+	r.put(optStr(p.memType))
+	r.put(optStr(p.memPool))
+	r.put(optStr(p.spark))
+	r.i64(p.start)
+	r.i64(p.time)
+	r.i32(p.flags)
 }
 
 // day is the UTC date of a timestamp in microseconds.
@@ -68,59 +108,6 @@ func day(us int64) int32 {
 	return int32(d)
 }
 
-// attrMap renders attributes as strings; maps are shared by every row of a resource or scope.
-func attrMap(a pcommon.Map) map[string]string {
-	m := make(map[string]string, a.Len())
-	for k, v := range a.All() {
-		m[k] = v.AsString()
-	}
-	return m
-}
-
-// Convert turns OTLP metrics into rows. Metrics of kind Empty are skipped.
-func Convert(md pmetric.Metrics) *Batch {
-	b := &Batch{}
-	b.presize(md)
-	rms := md.ResourceMetrics()
-	for i := 0; i < rms.Len(); i++ {
-		rm := rms.At(i)
-		res := rm.Resource().Attributes()
-		var base Common
-		base.ResourceAttributes = attrMap(res)
-		base.ResourceSchemaUrl = rm.SchemaUrl()
-		base.ServiceName = base.ResourceAttributes["service.name"]
-		base.SparkApplicationId = base.ResourceAttributes["spark.application.id"]
-		base.SparkExecutorId = base.ResourceAttributes["spark.executor.id"]
-		base.HostName = base.ResourceAttributes["host.name"]
-		sms := rm.ScopeMetrics()
-		for j := 0; j < sms.Len(); j++ {
-			sm := sms.At(j)
-			sc := base
-			sc.ScopeName = sm.Scope().Name()
-			sc.ScopeVersion = sm.Scope().Version()
-			sc.ScopeAttributes = attrMap(sm.Scope().Attributes())
-			sc.ScopeDroppedAttrCount = int32(sm.Scope().DroppedAttributesCount())
-			sc.ScopeSchemaUrl = sm.SchemaUrl()
-			ms := sm.Metrics()
-			for k := 0; k < ms.Len(); k++ {
-				b.metric(ms.At(k), sc)
-			}
-		}
-	}
-	return b
-}
-
-// point fills the per-point columns of c.
-func point(c *Common, attrs pcommon.Map, start, t pcommon.Timestamp, flags pmetric.DataPointFlags) {
-	c.Attributes = attrMap(attrs)
-	c.JvmMemoryType = c.Attributes["jvm.memory.type"]
-	c.JvmMemoryPoolName = c.Attributes["jvm.memory.pool.name"]
-	c.SparkMemoryPool = c.Attributes["sparkotel.spark.memory.pool"]
-	c.StartTimeUnix = int64(start) / 1000
-	c.TimeUnix = int64(t) / 1000
-	c.Flags = int32(flags)
-}
-
 func value(p pmetric.NumberDataPoint) float64 {
 	if p.ValueType() == pmetric.NumberDataPointValueTypeInt {
 		return float64(p.IntValue())
@@ -128,84 +115,109 @@ func value(p pmetric.NumberDataPoint) float64 {
 	return p.DoubleValue()
 }
 
-func optFloat(has bool, v float64) *float64 {
-	if !has {
-		return nil
-	}
-	return &v
-}
-
-func (b *Batch) metric(m pmetric.Metric, c Common) {
-	c.MetricName, c.MetricDescription, c.MetricUnit = m.Name(), m.Description(), m.Unit()
+// metric appends the rows of m's points to their tables' files. Metrics of kind Empty are
+// skipped.
+func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
+	p := &e.point
+	p.metric = m.Name()
+	p.mvals = [...]parquet.Value{str(p.metric), str(m.Description()),
+		str(m.Unit())}
 	switch m.Type() {
 	case pmetric.MetricTypeGauge:
 		ps := m.Gauge().DataPoints()
 		for i := 0; i < ps.Len(); i++ {
-			p := ps.At(i)
-			r := Gauge{Common: c, Value: value(p)}
-			point(&r.Common, p.Attributes(), p.StartTimestamp(), p.Timestamp(), p.Flags())
-			b.Gauge.add(r, day(r.TimeUnix))
+			dp := ps.At(i)
+			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
+			f, r := e.row(KindGauge, res, sc)
+			r.f64(value(dp))
+			if err := f.endRow(); err != nil {
+				return err
+			}
 		}
-		b.Points += ps.Len()
 	case pmetric.MetricTypeSum:
 		s := m.Sum()
 		ps := s.DataPoints()
 		for i := 0; i < ps.Len(); i++ {
-			p := ps.At(i)
-			r := Sum{Common: c, Value: value(p), AggregationTemporality: int32(s.AggregationTemporality()), IsMonotonic: s.IsMonotonic()}
-			point(&r.Common, p.Attributes(), p.StartTimestamp(), p.Timestamp(), p.Flags())
-			b.Sum.add(r, day(r.TimeUnix))
+			dp := ps.At(i)
+			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
+			f, r := e.row(KindSum, res, sc)
+			r.f64(value(dp))
+			r.i32(int32(s.AggregationTemporality()))
+			r.boolean(s.IsMonotonic())
+			if err := f.endRow(); err != nil {
+				return err
+			}
 		}
-		b.Points += ps.Len()
 	case pmetric.MetricTypeHistogram:
 		h := m.Histogram()
 		ps := h.DataPoints()
 		for i := 0; i < ps.Len(); i++ {
-			p := ps.At(i)
-			r := Histogram{Common: c, Count: int64(p.Count()), Sum: optFloat(p.HasSum(), p.Sum()),
-				BucketCounts: int64s(p.BucketCounts().AsRaw()), ExplicitBounds: p.ExplicitBounds().AsRaw(),
-				Min: optFloat(p.HasMin(), p.Min()), Max: optFloat(p.HasMax(), p.Max()),
-				AggregationTemporality: int32(h.AggregationTemporality())}
-			point(&r.Common, p.Attributes(), p.StartTimestamp(), p.Timestamp(), p.Flags())
-			b.Histogram.add(r, day(r.TimeUnix))
+			dp := ps.At(i)
+			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
+			f, r := e.row(KindHistogram, res, sc)
+			r.i64(int64(dp.Count()))
+			r.optF64(dp.HasSum(), dp.Sum())
+			r.int64s(dp.BucketCounts().AsRaw())
+			r.float64s(dp.ExplicitBounds().AsRaw())
+			r.optF64(dp.HasMin(), dp.Min())
+			r.optF64(dp.HasMax(), dp.Max())
+			r.i32(int32(h.AggregationTemporality()))
+			if err := f.endRow(); err != nil {
+				return err
+			}
 		}
-		b.Points += ps.Len()
 	case pmetric.MetricTypeExponentialHistogram:
 		h := m.ExponentialHistogram()
 		ps := h.DataPoints()
 		for i := 0; i < ps.Len(); i++ {
-			p := ps.At(i)
-			r := ExponentialHistogram{Common: c, Count: int64(p.Count()), Sum: optFloat(p.HasSum(), p.Sum()),
-				Scale: p.Scale(), ZeroCount: int64(p.ZeroCount()),
-				PositiveOffset: p.Positive().Offset(), PositiveBucketCounts: int64s(p.Positive().BucketCounts().AsRaw()),
-				NegativeOffset: p.Negative().Offset(), NegativeBucketCounts: int64s(p.Negative().BucketCounts().AsRaw()),
-				Min: optFloat(p.HasMin(), p.Min()), Max: optFloat(p.HasMax(), p.Max()),
-				AggregationTemporality: int32(h.AggregationTemporality())}
-			point(&r.Common, p.Attributes(), p.StartTimestamp(), p.Timestamp(), p.Flags())
-			b.ExponentialHistogram.add(r, day(r.TimeUnix))
+			dp := ps.At(i)
+			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
+			f, r := e.row(KindExponentialHistogram, res, sc)
+			r.i64(int64(dp.Count()))
+			r.optF64(dp.HasSum(), dp.Sum())
+			r.i32(dp.Scale())
+			r.i64(int64(dp.ZeroCount()))
+			r.i32(dp.Positive().Offset())
+			r.int64s(dp.Positive().BucketCounts().AsRaw())
+			r.i32(dp.Negative().Offset())
+			r.int64s(dp.Negative().BucketCounts().AsRaw())
+			r.optF64(dp.HasMin(), dp.Min())
+			r.optF64(dp.HasMax(), dp.Max())
+			r.i32(int32(h.AggregationTemporality()))
+			if err := f.endRow(); err != nil {
+				return err
+			}
 		}
-		b.Points += ps.Len()
 	case pmetric.MetricTypeSummary:
 		ps := m.Summary().DataPoints()
 		for i := 0; i < ps.Len(); i++ {
-			p := ps.At(i)
-			qs := make([]Quantile, p.QuantileValues().Len())
-			for j := range qs {
-				q := p.QuantileValues().At(j)
-				qs[j] = Quantile{Quantile: q.Quantile(), Value: q.Value()}
+			dp := ps.At(i)
+			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
+			f, r := e.row(KindSummary, res, sc)
+			r.i64(int64(dp.Count()))
+			r.f64(dp.Sum())
+			r.quantiles(dp.QuantileValues())
+			if err := f.endRow(); err != nil {
+				return err
 			}
-			r := Summary{Common: c, Count: int64(p.Count()), Sum: p.Sum(), ValueAtQuantiles: qs}
-			point(&r.Common, p.Attributes(), p.StartTimestamp(), p.Timestamp(), p.Flags())
-			b.Summary.add(r, day(r.TimeUnix))
 		}
-		b.Points += ps.Len()
 	}
+	return nil
 }
 
-func int64s(u []uint64) []int64 {
-	out := make([]int64, len(u))
-	for i, v := range u {
-		out[i] = int64(v)
+// quantiles is the ValueAtQuantiles column: a list of structs, two leaf columns.
+func (r *columns) quantiles(qs pmetric.SummaryDataPointValueAtQuantileSlice) {
+	if qs.Len() == 0 {
+		r.put(parquet.NullValue())
+		r.put(parquet.NullValue())
+		return
 	}
-	return out
+	qc, vc := r.vals[r.c], r.vals[r.c+1]
+	for i := 0; i < qs.Len(); i++ {
+		q := qs.At(i)
+		qc = append(qc, at(parquet.DoubleValue(q.Quantile()), min(i, 1), 1))
+		vc = append(vc, at(parquet.DoubleValue(q.Value()), min(i, 1), 1))
+	}
+	r.vals[r.c], r.vals[r.c+1] = qc, vc
+	r.c += 2
 }

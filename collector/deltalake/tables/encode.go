@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"reflect"
 	"sync"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go/compress/snappy"
 	"github.com/parquet-go/parquet-go/compress/uncompressed"
 	"github.com/parquet-go/parquet-go/compress/zstd"
+	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/sparkotel/sparkotel/collector/deltalake/delta"
 )
@@ -38,126 +38,152 @@ func Codec(name string) (compress.Codec, error) {
 	return nil, fmt.Errorf("unknown compression %q (want zstd, snappy or none)", name)
 }
 
-// Files encodes the batch: one Parquet file per table and date.
-func (b *Batch) Files(codec compress.Codec) ([]File, error) {
-	var out []File
-	var err error
-	out, err = encodeParts(out, KindGauge, b.Gauge, codec)
-	if err == nil {
-		out, err = encodeParts(out, KindSum, b.Sum, codec)
-	}
-	if err == nil {
-		out, err = encodeParts(out, KindHistogram, b.Histogram, codec)
-	}
-	if err == nil {
-		out, err = encodeParts(out, KindExponentialHistogram, b.ExponentialHistogram, codec)
-	}
-	if err == nil {
-		out, err = encodeParts(out, KindSummary, b.Summary, codec)
-	}
-	return out, err
-}
+// chunkRows is how many rows a file buffers as values before they go to the Parquet writer:
+// enough to amortize the per-call cost, few enough to keep a batch's memory small.
+const chunkRows = 512
 
-func encodeParts[T any](out []File, k Kind, p parts[T], codec compress.Codec) ([]File, error) {
-	for d, rows := range p {
-		if len(rows) == 0 {
-			continue
-		}
-		data, err := Encode(rows, codec)
+// Files encodes a request: one Parquet file per table and date, its statistics computed as
+// its rows are built. Rows go to the writer column by column, so nothing is reflected on and
+// a resource's or scope's columns are rendered once for all of its points.
+func Files(md pmetric.Metrics, codec compress.Codec) ([]File, error) {
+	e := encoder{codec: codec}
+	if err := e.run(md); err != nil {
+		return nil, err // the writers, in an unknown state, are not reused
+	}
+	out := make([]File, 0, len(e.files))
+	for _, f := range e.files {
+		data, err := f.close()
 		if err != nil {
-			return out, fmt.Errorf("%s: %w", k.Name(), err)
+			return nil, fmt.Errorf("%s: %w", f.kind.Name(), err)
 		}
-		out = append(out, File{Kind: k, Date: DateString(d), Data: data, Stats: statsOf(rows)})
+		out = append(out, File{Kind: f.kind, Date: DateString(f.day), Data: data, Stats: f.stats.delta()})
 	}
 	return out, nil
 }
 
-// writers keeps Parquet writers for reuse, by row type and codec: building one allocates
-// every column's buffers, which costs as much as encoding a large batch.
-var writers sync.Map // writerKey -> *sync.Pool
+type encoder struct {
+	codec compress.Codec
+	files []*file
+	last  [NumKinds]*file
+	res   resource
+	scope scope
+	point point
+}
+
+func (e *encoder) run(md pmetric.Metrics) error {
+	for _, rm := range md.ResourceMetrics().All() {
+		e.res.set(rm)
+		for _, sm := range rm.ScopeMetrics().All() {
+			e.scope.set(sm)
+			for _, m := range sm.Metrics().All() {
+				if err := e.metric(m, &e.res, &e.scope); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// row starts a row of kind k for the current point: its file (by the point's date), with the
+// Common columns appended and counted in the statistics.
+func (e *encoder) row(k Kind, res *resource, sc *scope) (*file, *columns) {
+	d := day(e.point.time)
+	f := e.last[k]
+	if f == nil || f.day != d {
+		f = e.file(k, d)
+		e.last[k] = f
+	}
+	f.stats.row(res, &e.point)
+	f.cols.common(res, sc, &e.point)
+	return f, &f.cols
+}
+
+func (e *encoder) file(k Kind, d int32) *file {
+	for _, f := range e.files {
+		if f.kind == k && f.day == d {
+			return f
+		}
+	}
+	f := &file{kind: k, day: d, writer: getWriter(k, e.codec), buf: &bytes.Buffer{}}
+	f.w.Reset(f.buf)
+	e.files = append(e.files, f)
+	return f
+}
+
+// file is a data file being written.
+type file struct {
+	kind Kind
+	day  int32
+	*writer
+	buf   *bytes.Buffer
+	stats stats
+}
+
+// endRow ends the row being built; a full chunk goes to the writer.
+func (f *file) endRow() error {
+	f.cols.endRow()
+	if f.cols.rows >= chunkRows {
+		return f.cols.write(f.w.ColumnWriters())
+	}
+	return nil
+}
+
+// close writes the pending rows and the footer, and gives the writer back for reuse.
+func (f *file) close() ([]byte, error) {
+	if err := f.cols.write(f.w.ColumnWriters()); err != nil {
+		return nil, err
+	}
+	if err := f.w.Close(); err != nil {
+		return nil, err
+	}
+	f.w.Reset(io.Discard)
+	putWriter(f.kind, f.writer)
+	return f.buf.Bytes(), nil
+}
+
+// writer is a Parquet writer of one kind with its value buffers, kept for reuse: building one
+// allocates every column's buffers, which costs as much as encoding a large batch.
+type writer struct {
+	w     *parquet.GenericWriter[any]
+	codec compress.Codec
+	cols  columns
+}
 
 type writerKey struct {
-	row   reflect.Type
+	kind  Kind
 	codec compress.Codec
 }
 
-// Encode writes rows as one Parquet file.
-func Encode[T any](rows []T, codec compress.Codec) ([]byte, error) {
-	key := writerKey{reflect.TypeFor[T](), codec}
-	p, _ := writers.LoadOrStore(key, &sync.Pool{})
-	pool := p.(*sync.Pool)
-	var buf bytes.Buffer
-	w, _ := pool.Get().(*parquet.GenericWriter[T])
-	if w == nil {
-		w = parquet.NewGenericWriter[T](&buf, parquet.Compression(codec),
-			parquet.CreatedBy("sparkotel-deltalake", "0.1.0", ""))
-	} else {
-		w.Reset(&buf)
+var writers sync.Map // writerKey -> *sync.Pool of *writer
+
+func getWriter(k Kind, codec compress.Codec) *writer {
+	p, _ := writers.LoadOrStore(writerKey{k, codec}, &sync.Pool{})
+	if w, ok := p.(*sync.Pool).Get().(*writer); ok {
+		return w
 	}
-	if _, err := w.Write(rows); err != nil {
-		return nil, err // a writer in an unknown state is not reused
+	return &writer{codec: codec, cols: newColumns(len(schemas[k].Columns())),
+		w: parquet.NewGenericWriter[any](io.Discard, writerOptions(schemas[k], codec)...)}
+}
+
+// writerOptions: the maps' keys and values get no statistics (page or column chunk), which no
+// reader can use: Delta and the engines filter on a map's entries only after reading it.
+func writerOptions(schema *parquet.Schema, codec compress.Codec) []parquet.WriterOption {
+	opts := []parquet.WriterOption{schema, parquet.Compression(codec), parquet.CreatedBy("sparkotel-deltalake", "0.1.0", "")}
+	for _, m := range []string{"ResourceAttributes", "ScopeAttributes", "Attributes"} {
+		for _, leaf := range []string{"key", "value"} {
+			opts = append(opts, parquet.SkipPageBounds(m, "key_value", leaf), parquet.SkipPageStatistics(m, "key_value", leaf))
+		}
 	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	w.Reset(io.Discard)
-	pool.Put(w)
-	return buf.Bytes(), nil
+	return opts
+}
+
+func putWriter(k Kind, w *writer) {
+	p, _ := writers.Load(writerKey{k, w.codec})
+	p.(*sync.Pool).Put(w)
 }
 
 // DateString renders days since the epoch as the partition value.
 func DateString(d int32) string {
 	return time.Unix(int64(d)*86400, 0).UTC().Format(time.DateOnly)
-}
-
-// statsOf computes an added file's statistics over statsColumns.
-func statsOf[T any](rows []T) delta.Stats {
-	st := delta.Stats{NumRecords: int64(len(rows)), MinValues: map[string]any{}, MaxValues: map[string]any{}, NullCount: map[string]any{}}
-	if len(rows) == 0 {
-		return st
-	}
-	first := commonOf(&rows[0])
-	minT, maxT := first.TimeUnix, first.TimeUnix
-	strs := []func(*Common) string{
-		func(c *Common) string { return c.ServiceName },
-		func(c *Common) string { return c.MetricName },
-		func(c *Common) string { return c.SparkApplicationId },
-		func(c *Common) string { return c.SparkExecutorId },
-		func(c *Common) string { return c.HostName },
-	}
-	type bound struct {
-		lo, hi string
-		nulls  int64
-		seen   bool
-	}
-	bs := make([]bound, len(strs))
-	for i := range rows {
-		c := commonOf(&rows[i])
-		minT, maxT = min(minT, c.TimeUnix), max(maxT, c.TimeUnix)
-		for j, get := range strs {
-			v, b := get(c), &bs[j]
-			switch {
-			case v == "" && j >= 2: // promoted columns: empty is null
-				b.nulls++
-			case !b.seen:
-				b.lo, b.hi, b.seen = v, v, true
-			case v < b.lo:
-				b.lo = v
-			case v > b.hi:
-				b.hi = v
-			}
-		}
-	}
-	st.MinValues["TimeUnix"] = delta.StatsTime(minT, false)
-	st.MaxValues["TimeUnix"] = delta.StatsTime(maxT, true)
-	st.NullCount["TimeUnix"] = 0
-	for j, b := range bs {
-		name := statsColumns[j+1]
-		st.NullCount[name] = b.nulls
-		// Long strings would need Delta's truncation rules for maxima; they are left out.
-		if b.seen && len(b.lo) <= 64 && len(b.hi) <= 64 {
-			st.MinValues[name], st.MaxValues[name] = b.lo, b.hi
-		}
-	}
-	return st
 }

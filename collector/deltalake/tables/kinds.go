@@ -56,20 +56,3 @@ func (k Kind) Metadata(id, name string) (delta.Metadata, error) {
 // statsColumns are the columns whose min/max an added file records: time for every query,
 // the promoted identities for the usual filters.
 var statsColumns = []string{"TimeUnix", "ServiceName", "MetricName", "SparkApplicationId", "SparkExecutorId", "HostName"}
-
-// commonOf returns the Common part of any row type.
-func commonOf[T any](r *T) *Common {
-	switch x := any(r).(type) {
-	case *Gauge:
-		return &x.Common
-	case *Sum:
-		return &x.Common
-	case *Histogram:
-		return &x.Common
-	case *ExponentialHistogram:
-		return &x.Common
-	case *Summary:
-		return &x.Common
-	}
-	panic("tables: not a row type")
-}
