@@ -28,20 +28,25 @@ func TestBadConfigNamesTheKey(t *testing.T) {
 		"compaction::target_file_size": "path: /tmp/x\ncompaction: {interval: 1h, target_file_size: 10}",
 		"table_prefix":                 "path: /tmp/x\ntable_prefix: ''",
 	} {
-		dir := t.TempDir()
-		f := filepath.Join(dir, "c.yaml")
-		writeFile(t, f, yaml)
-		cm, err := confmaptest.LoadConf(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg := createDefaultConfig().(*Config)
-		if err := cm.Unmarshal(cfg); err != nil {
-			t.Fatal(err)
-		}
-		err = confmap.Validate(cfg)
+		_, err := loadConfig(t, yaml)
 		if err == nil || !strings.Contains(err.Error(), key+":") {
 			t.Errorf("%s: error %v does not name the key", key, err)
 		}
 	}
+}
+
+// loadConfig reads yaml as the collector would: the defaults, then the file, then validation.
+func loadConfig(t *testing.T, yaml string) (*Config, error) {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "c.yaml")
+	writeFile(t, f, yaml)
+	cm, err := confmaptest.LoadConf(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := createDefaultConfig().(*Config)
+	if err := cm.Unmarshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, confmap.Validate(cfg)
 }

@@ -1,29 +1,17 @@
 package deltalake
 
 import (
-	"path/filepath"
 	"testing"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 )
 
 // The durable queue is exporterhelper's: `sending_queue: storage: <extension>` must reach it
 // through our config without dropping the batching defaults it is merged with.
 func TestSendingQueueTakesAStorageExtension(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "c.yaml")
-	writeFile(t, f, "path: /tmp/x\nsending_queue:\n  storage: file_storage\n  batch:\n    flush_timeout: 1s\n")
-	cm, err := confmaptest.LoadConf(f)
+	cfg, err := loadConfig(t, "path: /tmp/x\nsending_queue:\n  storage: file_storage\n  batch:\n    flush_timeout: 1s\n")
 	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := createDefaultConfig().(*Config)
-	if err := cm.Unmarshal(cfg); err != nil {
-		t.Fatal(err)
-	}
-	if err := confmap.Validate(cfg); err != nil {
 		t.Fatal(err)
 	}
 	q := cfg.QueueBatch.Get()
