@@ -107,12 +107,22 @@ COLLECTOR := build/collector/sparkotel-collector
 UPLOT_JS := $(TOOLS)/uplot-$(UPLOT)/package/dist/uPlot.iife.min.js
 REPORT_TOOLS := $(TOOLS)/lakehouse/.installed $(UPLOT_JS)
 
-test-e2e: $(JARS) spark34 spark3 spark4 $(COLLECTOR) $(REPORT_TOOLS) ## real collector + local-cluster with 2 executors, Spark 3.4 and 3.5 (2.12) and Spark 4 (2.13)
+# The Spark Connect client: pyspark with its connect extra's packages, pinned (PyPI).
+CONNECT_VENV := $(TOOLS)/connect-$(SPARK_4)
+
+test-e2e: $(JARS) spark34 spark3 spark4 $(COLLECTOR) $(REPORT_TOOLS) $(CONNECT_VENV)/.installed ## real collector + local-cluster with 2 executors, Spark 3.4 and 3.5 (2.12) and Spark 4 (2.13); Spark 4's Connect server
 	$(TOOLS)/spark-$(SPARK_34)/bin/python tests/e2e/e2e.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_34)
 	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/e2e.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
 	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/e2e/e2e.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_4)
 	$(TOOLS)/spark-$(SPARK_3)/bin/python tests/e2e/protocols.py dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_3)
 	$(TOOLS)/spark-$(SPARK_4)/bin/python tests/e2e/protocols.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) spark-$(SPARK_4)
+	$(CONNECT_VENV)/bin/python tests/e2e/connect.py dist/sparkotel_2.13-$(VERSION).jar $(COLLECTOR) "$$(echo $(TOOLS)/spark-$(SPARK_4)/lib/python*/site-packages/pyspark)" spark-$(SPARK_4)
+
+$(CONNECT_VENV)/.installed: tests/e2e/connect-requirements.txt
+	@echo ">> installing the Spark Connect client (pyspark $(SPARK_4) and tests/e2e/connect-requirements.txt, PyPI) into $(CONNECT_VENV)"
+	python3 -m venv $(CONNECT_VENV)
+	$(CONNECT_VENV)/bin/pip install -q pyspark==$(SPARK_4) -r tests/e2e/connect-requirements.txt
+	touch $@
 
 DIE_JAR := build/death/die.jar
 

@@ -48,11 +48,9 @@ class Collector:
             self.proc.kill()
 
 
-def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=900, sink=True, plugin=True,
-           master="local-cluster[2,1,1024]", period="1", jars=(), args=()):
-    """spark-submit on master (two executor JVMs by default) with the plugin unless plugin=False, and
-    the sink unless sink=False (the plugin alone, from --jars only); returns (rc, output).
-    interval or period None: sparkotel's or Spark's default. jars: more jars for the job; args: the job's."""
+def spark_conf(jar, endpoint, interval="200ms", extra=(), sink=True, plugin=True, period="1"):
+    """The Spark settings of a test run: the plugin unless plugin=False, the sink unless sink=False
+    (the plugin alone, from --jars only); interval or period None: sparkotel's or Spark's default."""
     jar = os.path.abspath(jar)
     key = "spark.metrics.conf.*.sink.otel."
     conf = {
@@ -76,12 +74,28 @@ def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=9
     if endpoint:  # else the default, localhost:4317
         conf[key + "endpoint"] = endpoint
     conf.update(dict(extra))
-    cmd = [os.path.join(spark_home, "bin", "spark-submit"), "--master", master,
-           "--jars", ",".join([jar] + [os.path.abspath(j) for j in jars])]
+    return conf
+
+
+def spark_args(jar, master, conf, jars=()):
+    """spark-submit's options for master, --jars (the plugin's first) and conf."""
+    cmd = ["--master", master, "--jars", ",".join([os.path.abspath(jar)] + [os.path.abspath(j) for j in jars])]
     for k, v in conf.items():
         cmd += ["--conf", f"{k}={v}"]
-    cmd += [job, *args]
-    env = dict(os.environ, SPARK_HOME=spark_home, SPARK_LOCAL_IP="127.0.0.1")
+    return cmd
+
+
+def spark_env(spark_home):
+    return dict(os.environ, SPARK_HOME=spark_home, SPARK_LOCAL_IP="127.0.0.1")
+
+
+def submit(spark_home, jar, endpoint, job, interval="200ms", extra=(), timeout=900, sink=True, plugin=True,
+           master="local-cluster[2,1,1024]", period="1", jars=(), args=()):
+    """spark-submit on master (two executor JVMs by default) with spark_conf's settings; returns
+    (rc, output). jars: more jars for the job; args: the job's."""
+    conf = spark_conf(jar, endpoint, interval, extra, sink, plugin, period)
+    cmd = [os.path.join(spark_home, "bin", "spark-submit"), *spark_args(jar, master, conf, jars), job, *args]
+    env = spark_env(spark_home)
     p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
     return p.returncode, p.stdout
 
