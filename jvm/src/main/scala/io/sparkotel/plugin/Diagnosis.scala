@@ -16,7 +16,14 @@ import io.sparkotel.diagnosis.{Budget, DiagnosisReading, EvidenceSender, Forensi
  * sparkotel runs on.
  */
 private[plugin] object Diagnosis {
-  final class Driver(val watcher: LossWatcher, val extension: Extensions.Extension)
+  final class Driver(val watcher: LossWatcher, val extension: Extensions.Extension, endHook: Thread) {
+    /** The application's end: no more verdicts, and the JVM's hook is not needed any more. */
+    def end(): Unit = {
+      watcher.end()
+      Extensions.remove(extension)
+      try Runtime.getRuntime.removeShutdownHook(endHook) catch { case _: IllegalStateException => } // already shutting down
+    }
+  }
   final class Executor(val sender: EvidenceSender, val extension: Extensions.Extension)
 
   def driver(sc: SparkContext): Option[Driver] =
@@ -26,7 +33,12 @@ private[plugin] object Diagnosis {
       val e = new Extensions.Extension(new DiagnosisReading(None, Some(w)), () => ())
       Extensions.add(e)
       forensics(sc.getConf.getAll.toSeq, "driver")
-      Some(new Driver(w, e))
+      // A JVM stopped by a signal (a Connect or Thrift server, spark-submit interrupted) ends
+      // its executors from shutdown hooks, possibly before Spark posts the application's end:
+      // those losses are the shutdown, not deaths to explain.
+      val hook = new Thread(() => w.end(), "sparkotel-diagnosis-end")
+      Runtime.getRuntime.addShutdownHook(hook)
+      Some(new Driver(w, e, hook))
     } catch { case e @ (NonFatal(_) | _: LinkageError) => Agent.failed("driver diagnosis", e); None }
 
   def executor(ctx: PluginContext): Option[Executor] =

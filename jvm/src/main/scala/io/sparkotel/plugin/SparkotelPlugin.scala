@@ -78,7 +78,7 @@ class SparkotelDriverPlugin extends DriverPlugin {
   }
 
   override def shutdown(): Unit = {
-    diagnosis.foreach { d => d.watcher.end(); Extensions.remove(d.extension) }
+    diagnosis.foreach(_.end())
     lease.foreach(_.release())
   }
 }
