@@ -10,12 +10,17 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/sparkotel/sparkotel/native/core"
 	"github.com/sparkotel/sparkotel/native/export"
 )
 
 // The native readings' indices are export's; sparkotel.h names them for C and Java. This
 // compiles only while the counts agree.
 const _ = uint(export.NativeFields-C.SOTEL_NATIVE_FIELDS) + uint(C.SOTEL_NATIVE_FIELDS-export.NativeFields)
+
+// Likewise a histogram's parts (core's, named for C in sparkotel.h).
+const _ = uint(core.HistogramPartSum-C.SOTEL_HISTOGRAM_PART_SUM) + uint(C.SOTEL_HISTOGRAM_PART_SUM-core.HistogramPartSum) +
+	uint(core.HistogramPartBucket0-C.SOTEL_HISTOGRAM_PART_BUCKET0) + uint(C.SOTEL_HISTOGRAM_PART_BUCKET0-core.HistogramPartBucket0)
 
 // jniHost is the shim as the core sees it: the mailboxes bridge.c fills on every push.
 type jniHost struct{}

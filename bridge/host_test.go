@@ -34,7 +34,7 @@ func TestPushReachesCollection(t *testing.T) {
 		t.Fatal(err)
 	}
 	values := func() (vs []float64) {
-		core.Current().EachPushed(func(m catalog.ID, _ attribute.Set, v float64) {
+		core.Current().EachPushed(func(m catalog.ID, _ attribute.Set, _ int, v float64) {
 			if m == catalog.JvmClassCount {
 				vs = append(vs, v)
 			}

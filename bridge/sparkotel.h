@@ -26,8 +26,14 @@
  *   offset 0   int64   timestamp, Unix epoch nanoseconds
  *   offset 8   int32   entry count N
  *   offset 12  int32   reserved, 0
- *   offset 16  N x { int32 series id; int32 reserved; float64 value }
+ *   offset 16  N x { int32 series id; int32 part; float64 value }
+ * part is 0 for every metric but a histogram. A histogram series (its catalogue entry lists B
+ * bucket boundaries) takes B + 2 entries, cumulative since the JVM side began counting:
+ * part 0 its sum, part 1 + i the count of bucket i (i = 0 .. B, the last one unbounded above).
+ * Its count is the sum of its buckets. An entry whose part its metric does not take is ignored.
  */
+#define SOTEL_HISTOGRAM_PART_SUM 0
+#define SOTEL_HISTOGRAM_PART_BUCKET0 1
 #define SOTEL_BATCH_HEADER_BYTES 16
 #define SOTEL_BATCH_ENTRY_BYTES 16
 #define SOTEL_MAX_SLOTS 8         /* concurrent pushers (sampler, sink, ...) per process */

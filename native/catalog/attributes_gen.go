@@ -6,6 +6,7 @@ package catalog
 var Attributes = [...]Attribute{
 	{Key: "cpu.mode", Description: "CPU mode.", Values: cpuModeValues[1:]},
 	{Key: "jvm.buffer.pool.name", Description: "Buffer pool, as the BufferPoolMXBean names it (direct, mapped, ...)."},
+	{Key: "jvm.gc.action", Description: "What the collection was, as the JVM's GC notification says (end of minor GC, end of major GC, ...)."},
 	{Key: "jvm.gc.name", Description: "Garbage collector, as its GarbageCollectorMXBean names it."},
 	{Key: "jvm.memory.pool.name", Description: "JVM memory pool, as the MemoryPoolMXBean names it (G1 Eden Space, Metaspace, ...)."},
 	{Key: "jvm.memory.type", Description: "Heap or non-heap memory.", Values: []string{"heap", "non_heap"}},

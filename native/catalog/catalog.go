@@ -9,13 +9,15 @@ package catalog
 // ID indexes Metrics.
 type ID int
 
-// Instrument is how a metric is observed; every value is a snapshot taken each interval.
+// Instrument is how a metric is observed; every value is a snapshot taken each interval. A
+// Histogram's snapshot is its cumulative per-bucket counts and sum, as the JVM side keeps them.
 type Instrument int
 
 const (
 	Gauge Instrument = iota
 	UpDownCounter
 	Counter
+	Histogram
 )
 
 // ValueType is the number type of a metric's points.
@@ -35,6 +37,7 @@ type Metric struct {
 	Source      string
 	Stability   string
 	Attributes  []string
+	Buckets     []float64 // a Histogram's explicit bucket boundaries, increasing; nil otherwise
 	Description string
 }
 

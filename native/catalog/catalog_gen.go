@@ -48,6 +48,8 @@ const (
 	JvmBufferCount
 	JvmGcCount
 	JvmGcTime
+	JvmGcDuration
+	JvmGcDurationDropped
 	JvmThreadCount
 	JvmThreadPeak
 	JvmClassLoaded
@@ -118,6 +120,8 @@ var Metrics = [...]Metric{
 	JvmBufferCount:                 {Name: "jvm.buffer.count", Unit: "{buffer}", Instrument: UpDownCounter, Value: Int, Source: "jvm", Stability: "development", Attributes: []string{"jvm.buffer.pool.name"}, Description: "Number of direct and mapped buffers."},
 	JvmGcCount:                     {Name: "sparkotel.jvm.gc.count", Unit: "{collection}", Instrument: Counter, Value: Int, Source: "jvm", Stability: "development", Attributes: []string{"jvm.gc.name"}, Description: "Collections per garbage collector since the JVM started."},
 	JvmGcTime:                      {Name: "sparkotel.jvm.gc.time", Unit: "s", Instrument: Counter, Value: Double, Source: "jvm", Stability: "development", Attributes: []string{"jvm.gc.name"}, Description: "Accumulated collection time per garbage collector."},
+	JvmGcDuration:                  {Name: "jvm.gc.duration", Unit: "s", Instrument: Histogram, Value: Double, Source: "jvm", Stability: "stable", Attributes: []string{"jvm.gc.name", "jvm.gc.action"}, Buckets: []float64{0.01, 0.1, 1, 10}, Description: "Duration of JVM garbage collection actions, from the JVM's GC notifications since sparkotel started in the JVM."},
+	JvmGcDurationDropped:           {Name: "sparkotel.jvm.gc.duration.dropped", Unit: "{collection}", Instrument: Counter, Value: Int, Source: "jvm", Stability: "development", Attributes: []string{}, Description: "GC notifications not counted in jvm.gc.duration: their (jvm.gc.name, jvm.gc.action) pair came after the first 16."},
 	JvmThreadCount:                 {Name: "jvm.thread.count", Unit: "{thread}", Instrument: UpDownCounter, Value: Int, Source: "jvm", Stability: "stable", Attributes: []string{"jvm.thread.daemon"}, Description: "Live Java threads, daemon or not."},
 	JvmThreadPeak:                  {Name: "sparkotel.jvm.thread.peak", Unit: "{thread}", Instrument: Gauge, Value: Int, Source: "jvm", Stability: "development", Attributes: []string{}, Description: "Peak live Java thread count since the JVM started."},
 	JvmClassLoaded:                 {Name: "jvm.class.loaded", Unit: "{class}", Instrument: Counter, Value: Int, Source: "jvm", Stability: "stable", Attributes: []string{}, Description: "Classes loaded since the JVM started."},

@@ -10,11 +10,15 @@ const (
 	BatchHeaderBytes = 16
 	BatchEntryBytes  = 16
 	MaxSlots         = 8
+	// A histogram series' parts: its sum, then one count per bucket.
+	HistogramPartSum     = 0
+	HistogramPartBucket0 = 1
 )
 
 // Reading is one value of a pushed batch.
 type Reading struct {
 	Series    int32
+	Part      int32 // 0 but for a histogram's entries (sparkotel.h)
 	Value     float64
 	UnixNanos int64
 }
@@ -29,6 +33,7 @@ func eachInBatch(b []byte, fn func(Reading)) {
 	for off := BatchHeaderBytes; off+BatchEntryBytes <= len(b); off += BatchEntryBytes {
 		fn(Reading{
 			Series:    int32(binary.NativeEndian.Uint32(b[off:])),
+			Part:      int32(binary.NativeEndian.Uint32(b[off+4:])),
 			Value:     math.Float64frombits(binary.NativeEndian.Uint64(b[off+8:])),
 			UnixNanos: ts,
 		})

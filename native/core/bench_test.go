@@ -27,6 +27,6 @@ func BenchmarkEachPushed(b *testing.B) {
 	}
 	host.put(0, batch(1, entries...))
 	b.ReportAllocs()
-	benchcpu.Measure(b, func() { Current().EachPushed(func(catalog.ID, attribute.Set, float64) {}) })
+	benchcpu.Measure(b, func() { Current().EachPushed(func(catalog.ID, attribute.Set, int, float64) {}) })
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/150, "ns/reading")
 }

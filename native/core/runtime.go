@@ -128,13 +128,22 @@ func (rt *Runtime) EachReading(fn func(s *Series, r Reading)) {
 	})
 }
 
-// EachPushed implements export.Pushed.
-func (rt *Runtime) EachPushed(fn func(m catalog.ID, attrs attribute.Set, v float64)) {
+// EachPushed implements export.Pushed. An entry with a part its metric does not take (a
+// non-zero part of a plain metric, a bucket a histogram does not have) is skipped.
+func (rt *Runtime) EachPushed(fn func(m catalog.ID, attrs attribute.Set, part int, v float64)) {
 	rt.EachReading(func(s *Series, r Reading) {
-		if s.Forwarded == "" {
-			fn(s.Metric, s.Set, r.Value)
+		if s.Forwarded == "" && r.Part >= 0 && int(r.Part) < parts(s.Metric) {
+			fn(s.Metric, s.Set, int(r.Part), r.Value)
 		}
 	})
+}
+
+// parts is how many entries a value of metric m takes: one, or a histogram's sum and buckets.
+func parts(m catalog.ID) int {
+	if e := catalog.Metrics[m]; e.Instrument == catalog.Histogram {
+		return HistogramPartBucket0 + len(e.Buckets) + 1
+	}
+	return 1
 }
 
 // EachForwarded implements export.Pushed.

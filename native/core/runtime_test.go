@@ -155,7 +155,7 @@ func TestForwardedSeries(t *testing.T) {
 			t.Errorf("got %s %s %v %d", name, kind, v, ns)
 		}
 	})
-	Current().EachPushed(func(catalog.ID, attribute.Set, float64) { t.Error("forwarded series seen as a catalogue metric") })
+	Current().EachPushed(func(catalog.ID, attribute.Set, int, float64) { t.Error("forwarded series seen as a catalogue metric") })
 	if n != 1 {
 		t.Fatalf("forwarded readings = %d", n)
 	}

@@ -175,6 +175,11 @@ func appendPoints(kept, more []metricdata.Metrics) []metricdata.Metrics {
 			kept[i].Data = d
 		} else if d, ok := merged[float64](kept[i].Data, m.Data); ok {
 			kept[i].Data = d
+		} else if k, ok := kept[i].Data.(metricdata.Histogram[float64]); ok {
+			if more, ok := m.Data.(metricdata.Histogram[float64]); ok {
+				k.DataPoints = append(k.DataPoints, more.DataPoints...)
+				kept[i].Data = k
+			}
 		}
 	}
 	return kept
@@ -194,6 +199,10 @@ func emptied(data metricdata.Aggregation, keepBuffer bool) metricdata.Aggregatio
 	if d, ok := withPoints(data, func(dps []metricdata.DataPoint[float64]) []metricdata.DataPoint[float64] { return cut(dps, keepBuffer) }); ok {
 		return d
 	}
+	if d, ok := data.(metricdata.Histogram[float64]); ok {
+		d.DataPoints = cut(d.DataPoints, keepBuffer)
+		return d
+	}
 	return data
 }
 
@@ -210,7 +219,7 @@ func withPoints[N int64 | float64](data metricdata.Aggregation, f func([]metricd
 	return data, false
 }
 
-func cut[N int64 | float64](dps []metricdata.DataPoint[N], keepBuffer bool) []metricdata.DataPoint[N] {
+func cut[P any](dps []P, keepBuffer bool) []P {
 	if keepBuffer {
 		return dps[:0]
 	}

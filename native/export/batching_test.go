@@ -19,7 +19,7 @@ type collections struct {
 	n *atomic.Int64
 }
 
-func (c collections) EachPushed(fn func(catalog.ID, attribute.Set, float64)) {
+func (c collections) EachPushed(fn func(catalog.ID, attribute.Set, int, float64)) {
 	c.n.Add(1)
 	c.allPushed.EachPushed(fn)
 }

@@ -102,6 +102,8 @@ func metricPoints(data metricdata.Aggregation) int {
 		return len(d.DataPoints)
 	case metricdata.Sum[float64]:
 		return len(d.DataPoints)
+	case metricdata.Histogram[float64]:
+		return len(d.DataPoints)
 	}
 	return 0
 }

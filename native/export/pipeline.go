@@ -22,7 +22,8 @@ import (
 // Pushed is what the core offers of the JVM's readings.
 type Pushed interface {
 	// EachPushed visits the latest value of every live pushed series. It must not block.
-	EachPushed(fn func(m catalog.ID, attrs attribute.Set, v float64))
+	// part is 0 but for a histogram: 0 its sum, 1+i the count of its bucket i (sparkotel.h).
+	EachPushed(fn func(m catalog.ID, attrs attribute.Set, part int, v float64))
 	// EachForwarded visits the latest value of every metric forwarded from Spark's registry;
 	// kind is gauge, sum (may go down) or counter (monotonic). It must not block.
 	EachForwarded(fn func(name, kind string, attrs attribute.Set, v float64, unixNanos int64))

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -70,7 +71,7 @@ func (r *receiver) requests() []*colmetrics.ExportMetricsServiceRequest {
 // allPushed pushes one value for every pushed catalogue metric, with every attribute set.
 type allPushed struct{}
 
-func (allPushed) EachPushed(fn func(catalog.ID, attribute.Set, float64)) {
+func (allPushed) EachPushed(fn func(catalog.ID, attribute.Set, int, float64)) {
 	for i, m := range catalog.Metrics {
 		if !m.Pushed() {
 			continue
@@ -79,7 +80,11 @@ func (allPushed) EachPushed(fn func(catalog.ID, attribute.Set, float64)) {
 		for _, a := range m.Attributes {
 			kv = append(kv, attribute.String(a, "v"))
 		}
-		fn(catalog.ID(i), attribute.NewSet(kv...), 42)
+		for part := range 1 + len(m.Buckets) + 1 { // a histogram's sum and buckets; another metric's value
+			if part == 0 || m.Instrument == catalog.Histogram {
+				fn(catalog.ID(i), attribute.NewSet(kv...), part, 42)
+			}
+		}
 	}
 }
 func (allPushed) Refused() int64 { return 0 }
@@ -177,8 +182,21 @@ func TestExportsEveryCatalogueMetricOverOTLP(t *testing.T) {
 		if m.Unit != want.Unit || m.Description != want.Description {
 			t.Errorf("%s: unit %q description %q", want.Name, m.Unit, m.Description)
 		}
-		if want.Instrument == catalog.Gauge && m.GetGauge() == nil || want.Instrument != catalog.Gauge && m.GetSum() == nil {
-			t.Errorf("%s: wrong data kind %T", want.Name, m.Data)
+		switch want.Instrument {
+		case catalog.Gauge:
+			if m.GetGauge() == nil {
+				t.Errorf("%s: wrong data kind %T", want.Name, m.Data)
+			}
+		case catalog.Histogram:
+			// allPushed gives the sum and every bucket 42.
+			if h := m.GetHistogram(); h == nil || len(h.DataPoints) == 0 || h.DataPoints[0].GetSum() != 42 ||
+				h.DataPoints[0].Count != uint64(42*(len(want.Buckets)+1)) || !slices.Equal(h.DataPoints[0].ExplicitBounds, want.Buckets) {
+				t.Errorf("%s: histogram %v", want.Name, m.Data)
+			}
+		default:
+			if m.GetSum() == nil {
+				t.Errorf("%s: wrong data kind %T", want.Name, m.Data)
+			}
 		}
 		if want.Instrument == catalog.Counter && !m.GetSum().IsMonotonic {
 			t.Errorf("%s: counter must be monotonic", want.Name)
@@ -227,6 +245,11 @@ func points(m *metricspb.Metric) [][]*commonpb.KeyValue {
 	}
 	if s := m.GetSum(); s != nil {
 		for _, dp := range s.DataPoints {
+			out = append(out, dp.Attributes)
+		}
+	}
+	if h := m.GetHistogram(); h != nil {
+		for _, dp := range h.DataPoints {
 			out = append(out, dp.Attributes)
 		}
 	}

@@ -25,7 +25,8 @@ type snapshot struct {
 	scope  instrumentation.Scope
 	start  time.Time
 	delta  bool
-	prev   map[seriesKey]float64 // delta only: last cumulative value per counter series
+	prev   map[seriesKey]float64             // delta only: last cumulative value per counter series
+	prevH  map[seriesKey]cumulativeHistogram // delta only: the same per histogram series
 	last   time.Time
 	rec    probe.Recorder
 	latest *latest
@@ -38,7 +39,7 @@ type snapshot struct {
 	metrics    []metricdata.Metrics
 	out        [1]metricdata.ScopeMetrics
 	now, begin time.Time // the collection in progress: its time, and its counters' start with delta
-	addPushed  func(catalog.ID, attribute.Set, float64)
+	addPushed  func(catalog.ID, attribute.Set, int, float64)
 }
 
 type seriesKey struct {
@@ -49,9 +50,15 @@ type seriesKey struct {
 func newSnapshot(cfg config.Config, probes *probe.Set, pushed Pushed, counts *countingExporter) *snapshot {
 	now := time.Now()
 	s := &snapshot{probes: probes, pushed: pushed, counts: counts, start: now, last: now,
-		delta: cfg.Temporality == "delta", prev: map[seriesKey]float64{},
+		delta: cfg.Temporality == "delta", prev: map[seriesKey]float64{}, prevH: map[seriesKey]cumulativeHistogram{},
 		scope: instrumentation.Scope{Name: catalogueScope, Version: cfg.Version}, latest: newLatest()}
-	s.addPushed = func(m catalog.ID, attrs attribute.Set, v float64) { s.add(m, attrs, int64(v), v) }
+	s.addPushed = func(m catalog.ID, attrs attribute.Set, part int, v float64) {
+		if catalog.Metrics[m].Instrument == catalog.Histogram {
+			s.addHistogramPart(m, attrs, part, v)
+		} else {
+			s.add(m, attrs, int64(v), v)
+		}
+	}
 	return s
 }
 
@@ -62,6 +69,7 @@ const catalogueScope = "github.com/sparkotel/sparkotel"
 type pointSet struct {
 	ints   [len(catalog.Metrics)][]metricdata.DataPoint[int64]
 	floats [len(catalog.Metrics)][]metricdata.DataPoint[float64]
+	hists  [len(catalog.Metrics)][]metricdata.HistogramDataPoint[float64]
 }
 
 // Produce returns this interval's points. They stay valid until the next call.
@@ -71,6 +79,7 @@ func (s *snapshot) Produce(context.Context) ([]metricdata.ScopeMetrics, error) {
 	for i := range s.pts.ints {
 		s.pts.ints[i] = s.pts.ints[i][:0]
 		s.pts.floats[i] = s.pts.floats[i][:0]
+		s.pts.hists[i] = s.pts.hists[i][:0]
 	}
 	s.rec.Reset()
 	s.probes.Collect(&s.rec)
@@ -92,6 +101,8 @@ func (s *snapshot) Produce(context.Context) ([]metricdata.ScopeMetrics, error) {
 			data = aggregate(e, s.pts.ints[i], s.delta)
 		case len(s.pts.floats[i]) > 0:
 			data = aggregate(e, s.pts.floats[i], s.delta)
+		case len(s.pts.hists[i]) > 0:
+			data = s.histogram(catalog.ID(i))
 		default:
 			continue
 		}

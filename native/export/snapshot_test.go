@@ -16,9 +16,9 @@ import (
 // counterPush pushes one counter (completed tasks) with a value the test sets.
 type counterPush struct{ v float64 }
 
-func (c *counterPush) EachPushed(fn func(catalog.ID, attribute.Set, float64)) {
-	fn(catalog.SparkTasksCompleted, attribute.NewSet(), c.v)
-	fn(catalog.JvmClassCount, attribute.NewSet(), c.v) // an updowncounter: never delta
+func (c *counterPush) EachPushed(fn func(catalog.ID, attribute.Set, int, float64)) {
+	fn(catalog.SparkTasksCompleted, attribute.NewSet(), 0, c.v)
+	fn(catalog.JvmClassCount, attribute.NewSet(), 0, c.v) // an updowncounter: never delta
 }
 func (*counterPush) EachForwarded(func(string, string, attribute.Set, float64, int64)) {}
 func (*counterPush) Refused() int64                                                    { return 0 }
@@ -62,7 +62,7 @@ func TestDeltaTemporalityForCountersOnly(t *testing.T) {
 
 type panickyPush struct{ counterPush }
 
-func (*panickyPush) EachPushed(func(catalog.ID, attribute.Set, float64)) { panic("bad batch") }
+func (*panickyPush) EachPushed(func(catalog.ID, attribute.Set, int, float64)) { panic("bad batch") }
 
 // A panic in our producer, on the SDK's goroutine, becomes an error and one log line.
 func TestProducerPanicIsContained(t *testing.T) {

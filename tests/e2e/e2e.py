@@ -99,6 +99,18 @@ for ex, p in sorted(by_exec.items()):
           3 <= per_request <= 1000 / INTERVAL_MS + 1, f"{len(times)} samples in {p.requests} requests")
     check(f"{ex}: the sink forwarded Spark's own metrics", any(n.startswith("spark.") for n in p.names()),
           sorted(n for n in p.names() if n.startswith("spark"))[:5])
+    # The semantic-convention GC histogram, beside our GC counters: from the JVM's own GC
+    # notifications, so each collector it names is one the counters name too.
+    gc = {}
+    for pt in p.series("jvm.gc.duration"):
+        gc[(pt.attrs.get("jvm.gc.name"), pt.attrs.get("jvm.gc.action"))] = pt  # the latest per pair
+    counters = {pt.attrs.get("jvm.gc.name"): pt.value for pt in p.series("sparkotel.jvm.gc.count")}
+    want_bounds = next(m["buckets"] for m in catalog if m["name"] == "jvm.gc.duration")
+    check(f"{ex}: jvm.gc.duration is a histogram by jvm.gc.name and jvm.gc.action, collections counted",
+          gc and all(pt.kind == "histogram" and name in counters and action and pt.bounds == want_bounds
+                     and len(pt.buckets) == len(want_bounds) + 1 and sum(pt.buckets) == pt.value
+                     and pt.sum >= 0 and 0 < pt.value <= counters[name] for (name, action), pt in gc.items()),
+          f"{ {k: (v.kind, v.value, v.buckets, v.sum) for k, v in gc.items()} } counters {counters}")
     # A reading that throws on this Spark (a changed internal API) is skipped and counted, so
     # the job and the other readings go on: the count is the only trace, and must stay 0.
     failed = {pt.attrs.get("sparkotel.reading"): pt.value for pt in p.series("sparkotel.jvm.sampler.errors")}

@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 class Point:
     metric: str
     attrs: dict
-    value: float
+    value: float  # a histogram point's count
     time_ns: int
+    kind: str = "gauge"  # gauge, sum or histogram
+    buckets: list = None  # a histogram's bucket counts, with bounds and sum
+    bounds: list = None
+    sum: float = None
 
 
 @dataclass
@@ -56,8 +60,15 @@ def read(path):
                 proc.requests += 1
                 for sm in rm.get("scopeMetrics", []):
                     for m in sm.get("metrics", []):
-                        data = m.get("gauge") or m.get("sum") or {}
-                        for dp in data.get("dataPoints", []):
-                            v = dp.get("asDouble", dp.get("asInt", 0))
-                            proc.points.append(Point(m["name"], _attrs(dp.get("attributes")), float(v), int(dp.get("timeUnixNano", 0))))
+                        kind = next((k for k in ("gauge", "sum", "histogram") if k in m), None)
+                        for dp in (m.get(kind) or {}).get("dataPoints", []) if kind else []:
+                            p = Point(m["name"], _attrs(dp.get("attributes")), 0.0, int(dp.get("timeUnixNano", 0)), kind)
+                            if kind == "histogram":  # OTLP-JSON writes 64-bit counts as strings
+                                p.value = float(dp.get("count", 0))
+                                p.buckets = [int(c) for c in dp.get("bucketCounts", [])]
+                                p.bounds = [float(b) for b in dp.get("explicitBounds", [])]
+                                p.sum = float(dp.get("sum", 0))
+                            else:
+                                p.value = float(dp.get("asDouble", dp.get("asInt", 0)))
+                            proc.points.append(p)
     return procs

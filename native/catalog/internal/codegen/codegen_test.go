@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,11 +46,21 @@ func TestLoadRejectsBadEntries(t *testing.T) {
 		"probe: open attribute": strings.Replace(base, "[a.state]", "[a.name]", 1),
 		"probe: two attributes": strings.Replace(base, "[a.state]", "[a.state, a.name]", 1),
 		"same identifier":       strings.Replace(base, "a.c,", "a.state.in_use,", 1),
+		"histogram, no buckets": strings.Replace(base, "a.c, instrument: gauge, value: int", "a.c, instrument: histogram, value: double", 1),
+		"buckets on a gauge":    strings.Replace(base, "a.c, instrument: gauge,", "a.c, instrument: gauge, buckets: [1],", 1),
+		"buckets not increasing": strings.Replace(base, "a.c, instrument: gauge, value: int",
+			"a.c, instrument: histogram, buckets: [1, 1], value: double", 1),
+		"int histogram":   strings.Replace(base, "a.c, instrument: gauge,", "a.c, instrument: histogram, buckets: [1],", 1),
+		"probe histogram": strings.Replace(base, "a.b, instrument: gauge, value: int", "a.b, instrument: histogram, buckets: [1], value: double", 1),
 	}
 	for name, doc := range cases {
 		if _, err := Load([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+	histogram := strings.Replace(base, "a.c, instrument: gauge, value: int", "a.c, instrument: histogram, buckets: [0.5, 2], value: double", 1)
+	if c, err := Load([]byte(histogram)); err != nil || !slices.Equal(c.Metrics[1].Buckets, []float64{0.5, 2}) {
+		t.Fatalf("a histogram: %v %+v", err, c.Metrics)
 	}
 	c, err := Load([]byte(base))
 	if err != nil {

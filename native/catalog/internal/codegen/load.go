@@ -27,14 +27,15 @@ type Attribute struct {
 
 // Entry is one metric as written in metrics.yaml; Source is the group it is declared under.
 type Entry struct {
-	Name        string   `yaml:"name"`
-	Source      string   `yaml:"-"`
-	Instrument  string   `yaml:"instrument"`
-	Value       string   `yaml:"value"`
-	Unit        string   `yaml:"unit"`
-	Stability   string   `yaml:"stability"`
-	Attributes  []string `yaml:"attributes"`
-	Description string   `yaml:"description"`
+	Name        string    `yaml:"name"`
+	Source      string    `yaml:"-"`
+	Instrument  string    `yaml:"instrument"`
+	Value       string    `yaml:"value"`
+	Unit        string    `yaml:"unit"`
+	Stability   string    `yaml:"stability"`
+	Attributes  []string  `yaml:"attributes"`
+	Buckets     []float64 `yaml:"buckets"`
+	Description string    `yaml:"description"`
 }
 
 // Pushed reports whether the JVM side supplies the metric's values (rather than a Go probe).
@@ -44,7 +45,7 @@ func (e Entry) Pushed() bool {
 
 var (
 	Sources     = []string{"process", "children", "system", "cgroup", "malloc", "self", "jvm", "spark", "tasks", "diagnosis"}
-	instruments = []string{"gauge", "updowncounter", "counter"}
+	instruments = []string{"gauge", "updowncounter", "counter", "histogram"}
 	values      = []string{"int", "double"}
 	stabilities = []string{"stable", "release_candidate", "development"}
 	nameRE      = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
@@ -138,6 +139,15 @@ func (c Catalogue) checkEntry(e Entry) error {
 		return fmt.Errorf("unit and description are required")
 	case !e.Pushed() && len(e.Attributes) > 1:
 		return fmt.Errorf("a probe's metric takes at most one attribute (its sets are built once, one per value)")
+	case (e.Instrument == "histogram") != (len(e.Buckets) > 0):
+		return fmt.Errorf("buckets are required for a histogram, and only for one")
+	case e.Instrument == "histogram" && (!e.Pushed() || e.Value != "double"):
+		return fmt.Errorf("a histogram is pushed by the JVM side, with value double")
+	}
+	for i := 1; i < len(e.Buckets); i++ {
+		if e.Buckets[i] <= e.Buckets[i-1] {
+			return fmt.Errorf("buckets must increase: %v", e.Buckets)
+		}
 	}
 	for i, key := range e.Attributes {
 		a, ok := c.Attribute(key)
@@ -197,5 +207,5 @@ func checkIdents(c Catalogue) error {
 }
 
 // reservedIdents are declared by hand in package catalog (Metric also in the Scala Catalog).
-var reservedIdents = []string{"ID", "Instrument", "Gauge", "UpDownCounter", "Counter", "ValueType", "Int", "Double",
+var reservedIdents = []string{"ID", "Instrument", "Gauge", "UpDownCounter", "Counter", "Histogram", "ValueType", "Int", "Double",
 	"Metric", "Metrics", "ByName", "Attribute", "Attributes", "AttributeByKey"}

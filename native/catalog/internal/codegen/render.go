@@ -52,7 +52,8 @@ func Scala(c Catalogue) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "// %s\npackage io.sparkotel.wire\n\n", header)
 	b.WriteString("/** The metrics the JVM side pushes, with their attribute keys in spec order. */\nobject Catalog {\n")
-	b.WriteString("  final case class Metric(name: String, attributes: Seq[String])\n\n")
+	b.WriteString("  /** buckets: a histogram's explicit bucket boundaries, increasing; empty for any other metric. */\n")
+	b.WriteString("  final case class Metric(name: String, attributes: Seq[String], buckets: Seq[Double] = Nil)\n\n")
 	var all []string
 	for _, e := range c.Metrics {
 		if !e.Pushed() {
@@ -62,7 +63,11 @@ func Scala(c Catalogue) []byte {
 		for i, a := range e.Attributes {
 			quoted[i] = fmt.Sprintf("%q", a)
 		}
-		fmt.Fprintf(&b, "  val %s: Metric = Metric(%q, Seq(%s))\n", Ident(e.Name), e.Name, strings.Join(quoted, ", "))
+		buckets := ""
+		if len(e.Buckets) > 0 {
+			buckets = ", " + floats(e.Buckets, "Seq(", ")")
+		}
+		fmt.Fprintf(&b, "  val %s: Metric = Metric(%q, Seq(%s)%s)\n", Ident(e.Name), e.Name, strings.Join(quoted, ", "), buckets)
 		all = append(all, Ident(e.Name))
 	}
 	fmt.Fprintf(&b, "\n  val all: Seq[Metric] = Seq(\n    %s)\n", strings.Join(all, ",\n    "))

@@ -42,7 +42,11 @@ func Markdown(c Catalogue) []byte {
 			if len(e.Attributes) > 0 {
 				at = code(e.Attributes)
 			}
-			fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s | %s | %s |\n", e.Name, e.Instrument, e.Unit, e.Value, at, e.Stability, e.Description)
+			instrument := e.Instrument
+			if len(e.Buckets) > 0 {
+				instrument += ", buckets " + floats(e.Buckets, "[", "]")
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s | %s | %s |\n", e.Name, instrument, e.Unit, e.Value, at, e.Stability, e.Description)
 		}
 	}
 	b.WriteString("\n## Attributes\n\nEvery attribute value is a string. An attribute with listed values takes no other: ")
@@ -68,18 +72,31 @@ func Markdown(c Catalogue) []byte {
 
 func code(words []string) string { return "`" + strings.Join(words, "`, `") + "`" }
 
+// floats writes bucket boundaries as Go, Scala and JSON all read them: 1.0, not 1.
+func floats(fs []float64, open, close string) string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.Contains(out[i], ".") {
+			out[i] += ".0"
+		}
+	}
+	return open + strings.Join(out, ", ") + close
+}
+
 // JSON renders the catalogue for the end-to-end checks (Python reads it without a YAML parser).
 func JSON(c Catalogue) []byte {
 	type row struct {
-		Name       string   `json:"name"`
-		Source     string   `json:"source"`
-		Instrument string   `json:"instrument"`
-		Unit       string   `json:"unit"`
-		Attributes []string `json:"attributes"`
+		Name       string    `json:"name"`
+		Source     string    `json:"source"`
+		Instrument string    `json:"instrument"`
+		Unit       string    `json:"unit"`
+		Attributes []string  `json:"attributes"`
+		Buckets    []float64 `json:"buckets,omitempty"`
 	}
 	rows := make([]row, len(c.Metrics))
 	for i, e := range c.Metrics {
-		rows[i] = row{e.Name, e.Source, e.Instrument, e.Unit, attrs(e)}
+		rows[i] = row{e.Name, e.Source, e.Instrument, e.Unit, attrs(e), e.Buckets}
 	}
 	b, err := json.MarshalIndent(rows, "", "  ")
 	if err != nil {

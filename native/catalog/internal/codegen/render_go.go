@@ -19,14 +19,18 @@ func Go(c Catalogue) []byte {
 	}
 	b.WriteString(")\n\n// Metrics is the catalogue, indexed by ID.\nvar Metrics = [...]Metric{\n")
 	for _, e := range c.Metrics {
-		fmt.Fprintf(&b, "\t%s: {Name: %q, Unit: %q, Instrument: %s, Value: %s, Source: %q, Stability: %q, Attributes: %#v, Description: %q},\n",
-			Ident(e.Name), e.Name, e.Unit, goInstrument[e.Instrument], goValue[e.Value], e.Source, e.Stability, attrs(e), e.Description)
+		buckets := ""
+		if len(e.Buckets) > 0 {
+			buckets = fmt.Sprintf(" Buckets: %#v,", e.Buckets)
+		}
+		fmt.Fprintf(&b, "\t%s: {Name: %q, Unit: %q, Instrument: %s, Value: %s, Source: %q, Stability: %q, Attributes: %#v,%s Description: %q},\n",
+			Ident(e.Name), e.Name, e.Unit, goInstrument[e.Instrument], goValue[e.Value], e.Source, e.Stability, attrs(e), buckets, e.Description)
 	}
 	b.WriteString("}\n")
 	return gofmt(b.Bytes())
 }
 
-var goInstrument = map[string]string{"gauge": "Gauge", "updowncounter": "UpDownCounter", "counter": "Counter"}
+var goInstrument = map[string]string{"gauge": "Gauge", "updowncounter": "UpDownCounter", "counter": "Counter", "histogram": "Histogram"}
 var goValue = map[string]string{"int": "Int", "double": "Double"}
 
 func attrs(e Entry) []string {

@@ -7,7 +7,8 @@ import scala.collection.mutable
 import io.sparkotel.wire.{CoreBridge, Effective}
 
 /**
- * Records what the JVM side sends the core: series specs, and each push decoded by spec. Like
+ * Records what the JVM side sends the core: series specs, and each push decoded by spec (a
+ * histogram's parts other than its sum, part 0, as "spec#part"). Like
  * the shim, it keeps each attached slot's latest batch until the slot is detached; a stop
  * records what the core's final export would read (finalExports).
  */
@@ -38,7 +39,10 @@ class FakeBridge extends CoreBridge {
     val b = buffers(slot)
     val n = b.getInt(8)
     assert(16 + n * 16 == length, s"length $length for $n entries")
-    val batch = (0 until n).map(i => specs(b.getInt(16 + i * 16)) -> b.getDouble(24 + i * 16)).toMap
+    val batch = (0 until n).map { i =>
+      val part = b.getInt(20 + i * 16)
+      (specs(b.getInt(16 + i * 16)) + (if (part == 0) "" else s"#$part")) -> b.getDouble(24 + i * 16)
+    }.toMap
     pushes += batch
     latest(slot) = batch
   }

@@ -53,6 +53,7 @@ final class Sampler(bridge: CoreBridge, intervalMillis: Long, readings: Seq[Read
     schedule.foreach(_.cancel(false))
     @volatile var last: Option[BatchWriter] = None
     AgentThread.await(timeoutMillis) {
+      parts.foreach(r => try r.close() catch { case NonFatal(_) | _: LinkageError => })
       drainLogs()
       last = Option(writer)
       writer = null

@@ -36,6 +36,8 @@ final class JvmReading extends Reading {
   private val collected = pools.map(p => p.getType == MemoryType.HEAP || p.getCollectionUsage != null)
   private val bufferSpecs = buffers.map(b => Array(JvmBufferMemoryUsed, JvmBufferMemoryLimit, JvmBufferCount).map(spec(_, b.getName)))
   private val gcSpecs = gcs.map(g => Array(JvmGcCount, JvmGcTime).map(spec(_, g.getName)))
+  private val gcDurations = new GcDurations
+  gcDurations.start()
   // The fixed series too: a sample runs once a second or so, so for its first minutes it is
   // interpreted, and building a spec there costs more than the rest of the sample.
   private val areaSpecs = Array(JvmMemoryType.Heap, JvmMemoryType.NonHeap)
@@ -105,6 +107,7 @@ final class JvmReading extends Reading {
       i += 1
     }
     Headline.gcTimeMillis = gcMillis
+    gcDurations.read(ids, out)
     val live = threads.getThreadCount
     val daemon = threads.getDaemonThreadCount
     out.add(ids.spec(threadsDaemon), daemon.toDouble)
@@ -132,6 +135,8 @@ final class JvmReading extends Reading {
     }
     out.add(ids.spec(uptime), runtime.getUptime / 1000.0)
   }
+
+  override def close(): Unit = gcDurations.close()
 
   /** s: the used, committed and limit specs of the area. */
   private def area(ids: SeriesIds, out: BatchWriter, s: Array[String], u: MemoryUsage): Unit = {

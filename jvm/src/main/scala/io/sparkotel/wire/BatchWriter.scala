@@ -9,7 +9,7 @@ import io.sparkotel.bridge.NativeCore
  * core knows by slot, so a push crosses JNI with two ints and Go copies straight from it.
  * Owned by one thread. Grows (re-attaching a bigger buffer) when a batch outgrows it.
  *
- * Entries are staged in a long array (per entry: the id with its reserved word, then the
+ * Entries are staged in a long array (per entry: the id with its part word, then the
  * value's bits) and copied into the buffer in one bulk put at push: at one sample a second
  * this code runs interpreted, where each ByteBuffer.putX is a dozen calls deep and an array
  * store is one bytecode.
@@ -32,9 +32,12 @@ final class BatchWriter(bridge: CoreBridge, initialEntries: Int = 256) {
     timestamp = epochNanos
   }
 
-  def add(seriesId: Int, value: Double): Unit = if (seriesId >= 0) {
+  def add(seriesId: Int, value: Double): Unit = add(seriesId, 0, value)
+
+  /** One part of a histogram series' value (sparkotel.h): 0 its sum, 1 + i its bucket i's count. */
+  def add(seriesId: Int, part: Int, value: Double): Unit = if (seriesId >= 0) {
     if (2 * count + 2 > entries.length) entries = java.util.Arrays.copyOf(entries, entries.length * 2)
-    entries(2 * count) = BatchWriter.idWord(seriesId)
+    entries(2 * count) = BatchWriter.idWord(seriesId, part)
     entries(2 * count + 1) = java.lang.Double.doubleToRawLongBits(value)
     count += 1
   }
@@ -66,6 +69,7 @@ final class BatchWriter(bridge: CoreBridge, initialEntries: Int = 256) {
 object BatchWriter {
   private val littleEndian = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
 
-  /** An entry's first eight bytes as one long in native order: the int32 id, then 0. */
-  private def idWord(id: Int): Long = if (littleEndian) id & 0xffffffffL else id.toLong << 32
+  /** An entry's first eight bytes as one long in native order: the int32 id, then the int32 part. */
+  private def idWord(id: Int, part: Int): Long =
+    if (littleEndian) (id & 0xffffffffL) | (part.toLong << 32) else (id.toLong << 32) | (part & 0xffffffffL)
 }

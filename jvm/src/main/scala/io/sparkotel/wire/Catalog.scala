@@ -3,7 +3,8 @@ package io.sparkotel.wire
 
 /** The metrics the JVM side pushes, with their attribute keys in spec order. */
 object Catalog {
-  final case class Metric(name: String, attributes: Seq[String])
+  /** buckets: a histogram's explicit bucket boundaries, increasing; empty for any other metric. */
+  final case class Metric(name: String, attributes: Seq[String], buckets: Seq[Double] = Nil)
 
   val JvmMemoryUsed: Metric = Metric("jvm.memory.used", Seq("jvm.memory.type", "jvm.memory.pool.name"))
   val JvmMemoryCommitted: Metric = Metric("jvm.memory.committed", Seq("jvm.memory.type", "jvm.memory.pool.name"))
@@ -15,6 +16,8 @@ object Catalog {
   val JvmBufferCount: Metric = Metric("jvm.buffer.count", Seq("jvm.buffer.pool.name"))
   val JvmGcCount: Metric = Metric("sparkotel.jvm.gc.count", Seq("jvm.gc.name"))
   val JvmGcTime: Metric = Metric("sparkotel.jvm.gc.time", Seq("jvm.gc.name"))
+  val JvmGcDuration: Metric = Metric("jvm.gc.duration", Seq("jvm.gc.name", "jvm.gc.action"), Seq(0.01, 0.1, 1.0, 10.0))
+  val JvmGcDurationDropped: Metric = Metric("sparkotel.jvm.gc.duration.dropped", Seq())
   val JvmThreadCount: Metric = Metric("jvm.thread.count", Seq("jvm.thread.daemon"))
   val JvmThreadPeak: Metric = Metric("sparkotel.jvm.thread.peak", Seq())
   val JvmClassLoaded: Metric = Metric("jvm.class.loaded", Seq())
@@ -49,6 +52,8 @@ object Catalog {
     JvmBufferCount,
     JvmGcCount,
     JvmGcTime,
+    JvmGcDuration,
+    JvmGcDurationDropped,
     JvmThreadCount,
     JvmThreadPeak,
     JvmClassLoaded,

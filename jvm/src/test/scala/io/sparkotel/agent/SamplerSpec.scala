@@ -63,14 +63,21 @@ class SamplerSpec extends AnyFunSuite {
     assert(s.errorCounts("jvm") == 1)
   }
 
-  test("the sampler thread runs at its interval and stops within the timeout") {
+  test("the sampler thread runs at its interval and stops within the timeout, closing its readings") {
     val bridge = new FakeBridge
-    val s = new Sampler(bridge, 100, Seq(new JvmReading), log)
+    @volatile var closed = 0
+    val closing = new Reading {
+      val name = "tasks"
+      def read(ids: SeriesIds, out: BatchWriter): Unit = ()
+      override def close(): Unit = { closed += 1; throw new IllegalStateException("a close that fails is contained") }
+    }
+    val s = new Sampler(bridge, 100, Seq(new JvmReading, closing), log)
     s.start()
     Thread.sleep(1050)
     val t0 = System.nanoTime()
     s.stop(2000)
     assert((System.nanoTime() - t0) / 1e6 < 500)
+    assert(closed == 1)
     // ~10 expected; a loaded machine may delay some, but never more than one per interval.
     assert(bridge.pushes.size >= 5 && bridge.pushes.size <= 12, s"${bridge.pushes.size} samples in ~1 s at 100 ms")
   }

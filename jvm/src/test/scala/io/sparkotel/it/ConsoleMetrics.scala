@@ -6,7 +6,10 @@ import scala.collection.JavaConverters._
 
 import com.fasterxml.jackson.databind.{JsonNode, ObjectMapper}
 
-/** The console exporter's output (one JSON document per export), decoded for assertions. */
+/**
+ * The console exporter's output (one JSON document per export), decoded for assertions. A
+ * histogram's point has its count as its value.
+ */
 object ConsoleMetrics {
   final case class Point(metric: String, attrs: Map[String, String], value: Double)
   final case class Export(resource: Map[String, String], points: Seq[Point]) {
@@ -32,7 +35,7 @@ object ConsoleMetrics {
       sm <- root.get("ScopeMetrics").elements.asScala
       m <- sm.get("Metrics").elements.asScala
       dp <- Option(m.get("Data").get("DataPoints")).map(_.elements.asScala).getOrElse(Iterator.empty)
-    } yield Point(m.get("Name").asText, attrs(dp.get("Attributes")), dp.get("Value").asDouble)
+    } yield Point(m.get("Name").asText, attrs(dp.get("Attributes")), Option(dp.get("Value")).getOrElse(dp.get("Count")).asDouble)
     Export(attrs(root.get("Resource")), points.toList)
   }
 }
