@@ -4,9 +4,10 @@ simday (collector/deltalake/cmd/simday) writes N executors x ~150 series x M min
 through the deltalake exporter into a local lake; then every query the report, the summary and
 the sizing advice run (demo/sql/*.sql through demo/lake.py, as demo/report.py and
 demo/advise.py run them) is timed in DuckDB: cold (a new process and connection, so DuckDB has
-read nothing; the OS page cache is warm, the files were just written) and warm (the median of
-three more runs on that connection), wall and CPU time. Then deltalake-compact rewrites both
-tables and the queries are timed again.
+read nothing; the OS page cache is warm, the files were just written) and warm (run again on
+that connection), wall and CPU time. Then deltalake-compact rewrites both tables of a copy of
+the lake and the queries are timed again. The lake is kept and reused by the next run of the
+same scale.
 
   python querybench.py SIMDAY COMPACT OUT_DIR EXECUTORS MINUTES
   python querybench.py --one LAKE QUERY        (one query in this process; prints JSON)
@@ -26,7 +27,7 @@ sys.path.insert(0, os.path.join(ROOT, "demo"))
 # memory.sql's views. The rest in the order demo/report.py runs them; advice is advise.py's.
 QUERIES = ("connect", "summary", "advice", "series", "overview", "stages", "verdicts")
 TABLES = ("otel_metrics_gauge", "otel_metrics_sum")
-WARM_RUNS = 3
+WARM_RUNS = 1
 
 
 def cpu():
@@ -104,44 +105,69 @@ def loadavg():
         return float(f.read().split()[0])
 
 
-def run(simday, compact, out_dir, executors, minutes):
-    lake_dir = os.path.join(out_dir, "query-lake")
+def generate(simday, lake_dir, executors, minutes):
+    """The simulated lake: kept between runs (simday.json beside it says what it holds), so the
+    queries can be timed again without writing it again."""
+    meta = os.path.join(lake_dir, "simday.json")
+    if os.path.exists(meta):
+        with open(meta) as f:
+            g = json.load(f)
+        if (g["executors"], g["minutes"]) == (executors, minutes):
+            print(f">> reusing {lake_dir} ({executors} executors x {minutes} min)", flush=True)
+            return g
     subprocess.run(["rm", "-rf", lake_dir], check=True)
     print(f">> simday: {executors} executors x {minutes} min at 1 s through the deltalake exporter", flush=True)
-    load0 = loadavg()
     gen = subprocess.run([simday, "-out", lake_dir, "-executors", str(executors), "-minutes", str(minutes)],
                          check=True, capture_output=True, text=True)
-    result = {"generate": json.loads(gen.stdout), "nproc": os.cpu_count(), "load_before": load0}
+    g = json.loads(gen.stdout)
+    g["load_during"] = loadavg()
+    with open(meta, "w") as f:
+        json.dump(g, f)
+    return g
+
+
+def compacted(compact, lake_dir, out_dir):
+    """A copy of the lake with both tables compacted by deltalake-compact, and its cost."""
+    copy = os.path.join(out_dir, "query-lake-compacted")
+    subprocess.run(["rm", "-rf", copy], check=True)
+    subprocess.run(["cp", "-a", lake_dir, copy], check=True)
+    w = time.perf_counter()
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for t in TABLES:
+        p = subprocess.run([compact, os.path.join(copy, t)], check=True, capture_output=True, text=True)
+        print(f"   compact {t}: {p.stdout.strip()}", flush=True)
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return copy, {"wall_s": time.perf_counter() - w,
+                  "cpu_s": (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)}
+
+
+def run(simday, compact, out_dir, executors, minutes):
+    lake_dir = os.path.join(out_dir, "query-lake")
+    result = {"nproc": os.cpu_count(), "generate": generate(simday, lake_dir, executors, minutes)}
     g = result["generate"]
-    print(f"   {g['points']:,} points ({g['jvms']} JVMs, {g['series_per_jvm']} series each) in {g['wall_s']:.0f} s "
-          f"({g['cpu_s']:.0f} s CPU)", flush=True)
+    print(f"   {g['points']:,} points ({g['jvms']} JVMs, {g['series_per_jvm']} series each), written in "
+          f"{g['wall_s']:.0f} s ({g['cpu_s']:.0f} s CPU)", flush=True)
     phases = []
     for phase in ("as written", "compacted"):
+        where = lake_dir
         if phase == "compacted":
-            w = time.perf_counter()
-            c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-            for t in TABLES:
-                p = subprocess.run([compact, os.path.join(lake_dir, t)], check=True, capture_output=True, text=True)
-                print(f"   compact {t}: {p.stdout.strip()}", flush=True)
-            c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-            result["compact_s"] = time.perf_counter() - w
-            result["compact_cpu_s"] = (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
+            where, result["compact"] = compacted(compact, lake_dir, out_dir)
         print(f">> queries, tables {phase}", flush=True)
-        sizes = table_sizes(lake_dir)
+        sizes = table_sizes(where)
         for t in TABLES:
-            sizes[t]["live_files"] = live_files(lake_dir, t)
-        phases.append({"phase": phase, "sizes": sizes, "load_before": loadavg(), "queries": measure(lake_dir),
+            sizes[t]["live_files"] = live_files(where, t)
+        phases.append({"phase": phase, "sizes": sizes, "load_before": loadavg(), "queries": measure(where),
                        "load_after": loadavg()})
     result["phases"] = phases
-    slowest = max(phases[0]["queries"], key=lambda r: r["cold_s"])["query"]
+    slowest = max(phases[0]["queries"], key=lambda r: r["cold_cpu_s"])["query"]
     if slowest != "connect":
         with open(os.path.join(out_dir, "query-explain.txt"), "w") as f:
-            f.write(f"EXPLAIN ANALYZE {slowest}.sql, tables compacted\n\n{explain(lake_dir, slowest)}\n")
+            f.write(f"EXPLAIN ANALYZE {slowest}.sql, tables compacted\n\n{explain(where, slowest)}\n")
     result["rev"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                                    cwd=ROOT).stdout.strip()
     with open(os.path.join(out_dir, "query.json"), "w") as f:
         json.dump(result, f, indent=1)
-    print(f">> {os.path.join(out_dir, 'query.json')}; the lake stays in {lake_dir}")
+    print(f">> {os.path.join(out_dir, 'query.json')}; the lakes stay in {lake_dir} and {where}")
 
 
 if __name__ == "__main__":
