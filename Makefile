@@ -31,7 +31,7 @@ JNI_CFLAGS := -I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux
 GO_TAGS := grpcnotrace
 GO_LDFLAGS := -s -w -X github.com/sparkotel/sparkotel/native/core.Version=$(VERSION)
 
-.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e test-death collector demo report-tools bench tools clean check-glibc check-jars test-lakehouse lakehouse-tools
+.PHONY: help generate dist native jars test test-go test-jvm test-spark test-e2e test-death collector demo report-tools bench bench-query tools clean check-glibc check-jars test-lakehouse lakehouse-tools
 
 help: ## list targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -183,7 +183,18 @@ bench: $(JARS) spark3 $(COLLECTOR) $(AGENT) ## measure cost (Go, JVM sample, who
 		$(TOOLS)/spark-$(SPARK_3)/bin/python bench/jobbench.py $(CURDIR)/dist/sparkotel_2.12-$(VERSION).jar $(COLLECTOR) $(AGENT) $(BENCH_ROUNDS) build/bench/jobs.json; \
 		git rev-parse --short HEAD > build/bench/jobs.rev; \
 	else echo ">> BENCH_ROUNDS=0: keeping the whole-job results of the last run (build/bench/jobs.json)"; fi
+	@if [ "$(QUERY_BENCH_MINUTES)" -gt 0 ]; then $(MAKE) bench-query; fi
 	python3 bench/report.py build/bench docs/performance.md "make bench"
+
+QUERY_BENCH_EXECUTORS ?= 100
+QUERY_BENCH_MINUTES ?= 60
+
+bench-query: $(TOOLS)/lakehouse/.installed ## the report's SQL timed in DuckDB over QUERY_BENCH_MINUTES (60) of 100 executors written by the deltalake exporter, before and after compaction, into build/bench/query.json
+	@mkdir -p build/bench
+	cd collector/deltalake && go build -o $(CURDIR)/build/bench/simday ./cmd/simday && \
+		go build -o $(CURDIR)/build/bench/deltalake-compact ./cmd/deltalake-compact
+	$(TOOLS)/lakehouse/bin/python bench/querybench.py build/bench/simday build/bench/deltalake-compact build/bench \
+		$(QUERY_BENCH_EXECUTORS) $(QUERY_BENCH_MINUTES)
 
 $(AGENT):
 	@echo ">> fetching the OpenTelemetry Java agent $(OTEL_JAVAAGENT) from Maven Central"
