@@ -1,6 +1,7 @@
 package tables
 
 import (
+	"slices"
 	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
@@ -14,6 +15,7 @@ type columns struct {
 	vals [][]parquet.Value
 	c    int
 	rows int
+	pend int // rows whose resource and scope columns are not filled yet
 }
 
 func newColumns(n int) columns { return columns{vals: make([][]parquet.Value, n)} }
@@ -116,6 +118,9 @@ func (r *columns) endRow() {
 
 // write hands the pending rows to the writer's columns and empties the buffers.
 func (r *columns) write(cw []*parquet.ColumnWriter) error {
+	if r.pend != 0 {
+		panic("tables: rows written before their resource's columns were filled")
+	}
 	for i, vs := range r.vals {
 		if _, err := cw[i].WriteRowValues(vs); err != nil {
 			return err
@@ -167,4 +172,47 @@ func (m *attrs) index(k string) int {
 		}
 	}
 	return -1
+}
+
+// scopeCols is how many leading leaf columns of every schema a row's resource and scope
+// fill: ResourceAttributes' key and value through HostName.
+const scopeCols = 13
+
+// fill appends the resource's and scope's columns of the rows common left pending, a column
+// at a time: they are the same for every such row, and copying runs is cheaper than
+// interleaving them with the point's columns.
+func (r *columns) fill(res *resource, sc *scope) {
+	n := r.pend
+	if n == 0 {
+		return
+	}
+	r.pend = 0
+	r.vals[0] = repeat(r.vals[0], n, res.attrs.keys...)
+	r.vals[1] = repeat(r.vals[1], n, res.attrs.vals...)
+	r.vals[2] = repeat(r.vals[2], n, res.vals[0])
+	r.vals[3] = repeat(r.vals[3], n, sc.vals[0])
+	r.vals[4] = repeat(r.vals[4], n, sc.vals[1])
+	r.vals[5] = repeat(r.vals[5], n, sc.attrs.keys...)
+	r.vals[6] = repeat(r.vals[6], n, sc.attrs.vals...)
+	r.vals[7] = repeat(r.vals[7], n, sc.vals[2])
+	r.vals[8] = repeat(r.vals[8], n, sc.vals[3])
+	for i, v := range res.vals[1:] {
+		r.vals[9+i] = repeat(r.vals[9+i], n, v)
+	}
+}
+
+// repeat appends vs to col n times.
+func repeat(col []parquet.Value, n int, vs ...parquet.Value) []parquet.Value {
+	col = slices.Grow(col, n*len(vs))
+	if len(vs) == 1 {
+		v := vs[0]
+		for range n {
+			col = append(col, v)
+		}
+		return col
+	}
+	for range n {
+		col = append(col, vs...)
+	}
+	return col
 }

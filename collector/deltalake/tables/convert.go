@@ -73,19 +73,11 @@ func (p *point) set(a pcommon.Map, start, t pcommon.Timestamp, flags pmetric.Dat
 	p.start, p.time, p.flags = int64(start)/1000, int64(t)/1000, int32(flags)
 }
 
-// common appends the Common columns of a row, in schema order.
-func (r *columns) common(res *resource, sc *scope, p *point) {
-	r.leaves(res.attrs.keys, res.attrs.vals)
-	r.put(res.vals[0])
-	r.put(sc.vals[0])
-	r.put(sc.vals[1])
-	r.leaves(sc.attrs.keys, sc.attrs.vals)
-	r.put(sc.vals[2])
-	r.put(sc.vals[3])
-	r.put(res.vals[1])
-	r.put(res.vals[2])
-	r.put(res.vals[3])
-	r.put(res.vals[4])
+// common appends the Common columns of a row that change from point to point, in schema
+// order; the resource's and scope's leading columns are left to fill.
+func (r *columns) common(p *point) {
+	r.c = scopeCols
+	r.pend++
 	r.put(p.mvals[0])
 	r.put(p.mvals[1])
 	r.put(p.mvals[2])
@@ -130,7 +122,7 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
 			f, r := e.row(KindGauge, res, sc)
 			r.f64(value(dp))
-			if err := f.endRow(); err != nil {
+			if err := f.endRow(res, sc); err != nil {
 				return err
 			}
 		}
@@ -144,7 +136,7 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 			r.f64(value(dp))
 			r.i32(int32(s.AggregationTemporality()))
 			r.boolean(s.IsMonotonic())
-			if err := f.endRow(); err != nil {
+			if err := f.endRow(res, sc); err != nil {
 				return err
 			}
 		}
@@ -162,7 +154,7 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 			r.optF64(dp.HasMin(), dp.Min())
 			r.optF64(dp.HasMax(), dp.Max())
 			r.i32(int32(h.AggregationTemporality()))
-			if err := f.endRow(); err != nil {
+			if err := f.endRow(res, sc); err != nil {
 				return err
 			}
 		}
@@ -184,7 +176,7 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 			r.optF64(dp.HasMin(), dp.Min())
 			r.optF64(dp.HasMax(), dp.Max())
 			r.i32(int32(h.AggregationTemporality()))
-			if err := f.endRow(); err != nil {
+			if err := f.endRow(res, sc); err != nil {
 				return err
 			}
 		}
@@ -197,7 +189,7 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 			r.i64(int64(dp.Count()))
 			r.f64(dp.Sum())
 			r.quantiles(dp.QuantileValues())
-			if err := f.endRow(); err != nil {
+			if err := f.endRow(res, sc); err != nil {
 				return err
 			}
 		}

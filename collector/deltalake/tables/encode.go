@@ -80,6 +80,9 @@ func (e *encoder) run(md pmetric.Metrics) error {
 					return err
 				}
 			}
+			for _, f := range e.files {
+				f.cols.fill(&e.res, &e.scope)
+			}
 		}
 	}
 	return nil
@@ -95,7 +98,7 @@ func (e *encoder) row(k Kind, res *resource, sc *scope) (*file, *columns) {
 		e.last[k] = f
 	}
 	f.stats.row(res, &e.point)
-	f.cols.common(res, sc, &e.point)
+	f.cols.common(&e.point)
 	return f, &f.cols
 }
 
@@ -120,10 +123,11 @@ type file struct {
 	stats stats
 }
 
-// endRow ends the row being built; a full chunk goes to the writer.
-func (f *file) endRow() error {
+// endRow ends the row being built, of res and sc; a full chunk goes to the writer.
+func (f *file) endRow(res *resource, sc *scope) error {
 	f.cols.endRow()
 	if f.cols.rows >= chunkRows {
+		f.cols.fill(res, sc)
 		return f.cols.write(f.w.ColumnWriters())
 	}
 	return nil

@@ -21,7 +21,14 @@ var t0 = time.Date(2026, 12, 1, 23, 59, 59, 0, time.UTC)
 // (written by parquet-go's reflection), file for file, with the same statistics.
 func TestFilesMatchRows(t *testing.T) {
 	gen, _ := otlpgen.Build(otlpgen.Shape{GenID: "t", Executors: 3, Pools: 4}, t0)
-	for name, md := range map[string]pmetric.Metrics{"sparkotel": gen, "edges": edges(t), "empty": pmetric.NewMetrics()} {
+	// Many resources over two dates: files of several chunks, switched between mid-resource.
+	big, _ := otlpgen.Build(otlpgen.Shape{GenID: "t", Executors: 60, Pools: 16}, t0)
+	next, _ := otlpgen.Build(otlpgen.Shape{GenID: "t", Executors: 60, Pools: 16}, t0.Add(time.Second))
+	next.ResourceMetrics().MoveAndAppendTo(big.ResourceMetrics())
+	if g := refConvert(big).Gauge[day(t0.Add(time.Second).UnixMicro())]; len(g) <= 2*chunkRows {
+		t.Fatalf("the large case has %d gauge rows of a date, want over two chunks", len(g))
+	}
+	for name, md := range map[string]pmetric.Metrics{"sparkotel": gen, "large": big, "edges": edges(t), "empty": pmetric.NewMetrics()} {
 		t.Run(name, func(t *testing.T) {
 			codec, _ := Codec("zstd")
 			files, err := Files(md, codec)
