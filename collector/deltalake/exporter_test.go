@@ -13,7 +13,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exportertest"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
-	"github.com/sparkotel/sparkotel/collector/deltalake/delta"
+	"github.com/sparkotel/sparkotel/collector/deltalake/internal/deltatest"
 	"github.com/sparkotel/sparkotel/collector/deltalake/internal/otlpgen"
 	"github.com/sparkotel/sparkotel/collector/deltalake/storage"
 	"github.com/sparkotel/sparkotel/collector/deltalake/tables"
@@ -45,22 +45,7 @@ func records(t *testing.T, dir string) map[tables.Kind]int64 {
 	t.Helper()
 	out := map[tables.Kind]int64{}
 	for k := range tables.NumKinds {
-		s, err := storage.NewLocal(filepath.Join(dir, "otel_metrics_"+k.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tb, err := delta.Open(context.Background(), s, delta.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, files, err := tb.Files(context.Background(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range files {
-			st, _ := delta.ParseStats(f.Stats)
-			out[k] += st.NumRecords
-		}
+		out[k], _ = deltatest.Records(t, filepath.Join(dir, "otel_metrics_"+k.Name()))
 	}
 	return out
 }

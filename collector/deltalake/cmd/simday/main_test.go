@@ -9,8 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sparkotel/sparkotel/collector/deltalake/delta"
-	"github.com/sparkotel/sparkotel/collector/deltalake/storage"
+	"github.com/sparkotel/sparkotel/collector/deltalake/internal/deltatest"
 )
 
 // TestWritesEveryPoint: two applications of 3 executors and a driver for 2 minutes each reach
@@ -26,28 +25,12 @@ func TestWritesEveryPoint(t *testing.T) {
 		t.Fatalf("apps %d, JVMs %d, series per JVM %d; want 2, 8, ~150", st.apps, st.jvms, st.series)
 	}
 	for table, want := range map[string]int{"otel_metrics_gauge": st.gauge, "otel_metrics_sum": st.sum} {
-		s, err := storage.NewLocal(filepath.Join(dir, table))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tb, err := delta.Open(context.Background(), s, delta.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, files, err := tb.Files(context.Background(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got int64
-		for _, f := range files {
-			fs, _ := delta.ParseStats(f.Stats)
-			got += fs.NumRecords
-		}
+		got, files := deltatest.Records(t, filepath.Join(dir, table))
 		if got != int64(want) || want == 0 {
 			t.Errorf("%s: %d records, want %d", table, got, want)
 		}
-		if min := (st.gauge + st.sum) / 2000; len(files) < min/2 {
-			t.Errorf("%s: %d files for %d batches of 2000 points", table, len(files), st.batches)
+		if min := (st.gauge + st.sum) / 2000; files < min/2 {
+			t.Errorf("%s: %d files for %d batches of 2000 points", table, files, st.batches)
 		}
 	}
 }
