@@ -12,6 +12,8 @@ object Classifier {
   /** Share of heap max that, after a GC, counts as a full heap. */
   val HeapFull = 0.90
   private val Unlimited = 1L << 60
+  /** How far before a stageless peak its stages are looked for. */
+  val StageLookbackMillis = 2000L
 
   final case class Loss(executorId: String, host: String, reason: String, timeMillis: Long)
 
@@ -28,7 +30,7 @@ object Classifier {
     def verdict(cause: String, component: String, peak: Long, limit: Long, limitName: String,
                 at: Option[Sample], suggestion: String, detail: String = "") =
       Verdict(loss.executorId, loss.host, exit, cause, component, detail, peak, limit, limitName,
-        at.map(_.stages.toSeq.sorted.map(id => id -> stageName(id))).getOrElse(Nil), age, suggestion, loss.reason)
+        at.map(s => stagesAt(samples, s).toSeq.sorted.map(id => id -> stageName(id))).getOrElse(Nil), age, suggestion, loss.reason)
 
     val heapPeak = if (samples.isEmpty) None else Some(samples.maxBy(_(HeapUsed)))
     val heapMax = last.map(_(HeapMax)).getOrElse(-1L)
@@ -66,6 +68,16 @@ object Classifier {
         else "memory had headroom: look at the cluster manager's and the node's logs for who ended it", why)
     }
   }
+
+  /**
+   * The stages running at sample s; when none was, those of the last earlier sample within
+   * StageLookbackMillis that had some. A task that fails or ends leaves its memory behind until
+   * the next GC, so a peak can come just after the stage that made it.
+   */
+  def stagesAt(samples: Seq[Sample], s: Sample): Array[Int] =
+    if (s.stages.nonEmpty) s.stages
+    else samples.reverseIterator.dropWhile(_ ne s).find(p => p.stages.nonEmpty || p.time < s.time - StageLookbackMillis)
+      .filter(p => p.stages.nonEmpty && p.time >= s.time - StageLookbackMillis).map(_.stages).getOrElse(Array.empty)
 
   /** The lower of the cgroup's limit (when one is set) and the container budget. */
   private def nearestLimit(last: Option[Sample]): (Long, String) = {

@@ -73,9 +73,12 @@ final class LossWatcher(log: Logger, later: (Long, () => Unit) => Unit, graceMil
 }
 
 object LossWatcher {
-  /** The task failed with an OutOfMemoryError, thrown or wrapped. */
+  /**
+   * The task failed with an OutOfMemoryError, thrown or wrapped: a UDF's comes wrapped in a
+   * SparkException, its OutOfMemoryError only a cause in the full stack trace.
+   */
   def outOfMemory(f: ExceptionFailure): Boolean =
-    Option(f.className).exists(_.contains("OutOfMemoryError")) || Option(f.description).exists(_.contains("OutOfMemoryError"))
+    Seq(f.className, f.description, f.fullStackTrace).exists(t => t != null && t.contains("OutOfMemoryError"))
 
   val MaxStages = 10000
   /** Removed executors remembered for de-duplicating Spark's second removal event. */

@@ -32,6 +32,15 @@ class ClassifierSpec extends AnyFunSuite {
     assert(Classifier.classify(Loss("3", "", "Executor Process Lost", 2300), s, taskOom = true, names).cause == Verdict.Heap)
   }
 
+  test("a peak just after its stage ended (memory left behind) names that stage, within the lookback") {
+    val s = Seq(sample(1000, Sample.HeapUsed -> 400 * MiB)(3), sample(1500, Sample.HeapUsed -> 900 * MiB)(5),
+      sample(1800, Sample.HeapUsed -> 1000 * MiB)())
+    val v = Classifier.classify(Loss("3", "h", "Command exited with code 50", 2000), s, taskOom = true, names)
+    assert(v.cause == Verdict.Heap && v.peak == 1000 * MiB && v.stages == Seq(5 -> "stage-5"), v)
+    val late = s.init :+ sample(1500 + Classifier.StageLookbackMillis + 1, Sample.HeapUsed -> 1000 * MiB)()
+    assert(Classifier.classify(Loss("3", "h", "exit code 50", 4000), late, taskOom = true, names).stages.isEmpty)
+  }
+
   test("a SIGKILL at the cgroup limit is container memory, naming the component that grew") {
     def at(t: Long, direct: Long) = sample(t, Sample.Rss -> (600 * MiB + direct), Sample.HeapCommitted -> 300 * MiB,
       Sample.MallocInUse -> (50 * MiB + direct), Sample.DirectUsed -> direct, Sample.CgroupLimit -> 1024 * MiB)(2)

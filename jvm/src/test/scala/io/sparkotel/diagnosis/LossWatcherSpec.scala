@@ -2,6 +2,7 @@ package io.sparkotel.diagnosis
 
 import scala.collection.mutable.ArrayBuffer
 
+import org.apache.spark.ExceptionFailure
 import org.apache.spark.scheduler.{SparkListenerApplicationEnd, SparkListenerExecutorRemoved}
 import org.scalatest.funsuite.AnyFunSuite
 import org.slf4j.LoggerFactory
@@ -46,5 +47,13 @@ class LossWatcherSpec extends AnyFunSuite {
     w.onExecutorRemoved(SparkListenerExecutorRemoved(1300, "3", "Executor killed by driver."))
     pending.foreach(_())
     assert(pending.size == 1 && w.verdicts.isEmpty && w.lost.values.sum == 0)
+  }
+
+  test("an OutOfMemoryError wrapped in a SparkException (a UDF's) counts, found in the full stack trace") {
+    def failure(cls: String, trace: String) = ExceptionFailure(cls, "[FAILED_EXECUTE_UDF] Failed to execute user defined function",
+      Array.empty[StackTraceElement], trace, None)
+    assert(LossWatcher.outOfMemory(failure("org.apache.spark.SparkException",
+      "org.apache.spark.SparkException: [FAILED_EXECUTE_UDF]\n\tat x\nCaused by: java.lang.OutOfMemoryError: Java heap space\n")))
+    assert(!LossWatcher.outOfMemory(failure("org.apache.spark.SparkException", "org.apache.spark.SparkException: boom\n")))
   }
 }
