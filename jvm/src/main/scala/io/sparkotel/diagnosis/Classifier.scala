@@ -49,7 +49,7 @@ object Classifier {
 
     if (heapOom && !memoryText && !oomKills)
       heapPeak match {
-        case Some(p) => verdict(Verdict.Heap, "heap", p(HeapUsed), heapMax, "heap max", Some(p), heapSuggestion(p, stageName))
+        case Some(p) => verdict(Verdict.Heap, "heap", p(HeapUsed), heapMax, "heap max", Some(p), heapSuggestion(p, stagesAt(samples, p)))
         case None => verdict(Verdict.Heap, "heap", -1, -1, "heap max", None,
           "raise spark.executor.memory, or spread the failing stage's data over more partitions")
       }
@@ -119,9 +119,9 @@ object Classifier {
   /** Rounded up to 128 MiB, so the advice reads as a setting. */
   private def roundMib(bytes: Long): Long = ((mib(bytes) + 127) / 128) * 128
 
-  private def heapSuggestion(peak: Sample, stageName: Int => String): String = {
+  private def heapSuggestion(peak: Sample, stages: Array[Int]): String = {
     val max = peak(HeapMax)
-    val stage = peak.stages.headOption.map(id => s" or spread stage $id's data over more partitions (skew?)").getOrElse("")
+    val stage = stages.sorted.headOption.map(id => s" or spread stage $id's data over more partitions (skew?)").getOrElse("")
     if (max > 0) s"raise spark.executor.memory to at least ${roundMib(max + max / 2)}m$stage"
     else s"raise spark.executor.memory$stage"
   }

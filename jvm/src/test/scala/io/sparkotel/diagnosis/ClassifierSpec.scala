@@ -37,6 +37,7 @@ class ClassifierSpec extends AnyFunSuite {
       sample(1800, Sample.HeapUsed -> 1000 * MiB)())
     val v = Classifier.classify(Loss("3", "h", "Command exited with code 50", 2000), s, taskOom = true, names)
     assert(v.cause == Verdict.Heap && v.peak == 1000 * MiB && v.stages == Seq(5 -> "stage-5"), v)
+    assert(v.suggestion.contains("spread stage 5's data"), v.suggestion)
     val late = s.init :+ sample(1500 + Classifier.StageLookbackMillis + 1, Sample.HeapUsed -> 1000 * MiB)()
     assert(Classifier.classify(Loss("3", "h", "exit code 50", 4000), late, taskOom = true, names).stages.isEmpty)
   }
