@@ -1,148 +1,112 @@
 package tables
 
 import (
-	"slices"
-	"unsafe"
-
-	"github.com/parquet-go/parquet-go"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/sparkotel/sparkotel/collector/deltalake/pqfile"
 )
 
-// columns holds a data file's pending rows as Parquet values, one slice per leaf column of the
-// kind's schema (in schema order), so rows go to the writer column by column without
-// reflection. A row is appended by calling the setters in schema order; c is the next column.
+// columns appends a file's rows to its writer's leaf columns. A row is appended by calling the
+// setters in schema order; c is the next column. A row's resource and scope columns are filled
+// later, for a run of rows at once (fill).
 type columns struct {
-	vals [][]parquet.Value
+	w    *pqfile.Writer
 	c    int
-	rows int
 	pend int // rows whose resource and scope columns are not filled yet
+	run  pqfile.Run
 }
 
-func newColumns(n int) columns { return columns{vals: make([][]parquet.Value, n)} }
-
-// bytesOf is s's bytes, not copied: the writer copies what it keeps, and the OTLP request
-// outlives the encoding.
-func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
-
-// at is v at repetition level rep and definition level def. (A value's column index is not
-// read on writes, so it is not set.)
-func at(v parquet.Value, rep, def int) parquet.Value {
-	v.SetRepetitionLevel(rep)
-	v.SetDefinitionLevel(def)
-	return v
-}
-
-// present is v in an optional column, or an element of a list or map (whose first element is
-// at repetition level 0): definition level 1.
-func present(v parquet.Value) parquet.Value {
-	v.SetDefinitionLevel(1)
-	return v
-}
-
-func (r *columns) put(v parquet.Value) {
-	r.vals[r.c] = append(r.vals[r.c], v)
+func (r *columns) next() *pqfile.Column {
+	col := &r.w.Cols[r.c]
 	r.c++
+	return col
 }
 
-// str is s in a required string column (levels 0, a constructor's).
-func str(s string) parquet.Value { return parquet.ByteArrayValue(bytesOf(s)) }
+// str is a required string column.
+func (r *columns) str(s string) { r.next().String(0, s) }
 
-// optStr is s in an optional string column: absent ("") is null.
-func optStr(s string) parquet.Value {
+// optStr is an optional string column: absent ("") is null.
+func (r *columns) optStr(s string) {
+	col := r.next()
 	if s == "" {
-		return parquet.NullValue()
+		col.Null(0, 0)
+		return
 	}
-	return present(str(s))
+	col.String(0, s)
 }
 
-func (r *columns) i32(v int32)   { r.put(parquet.Int32Value(v)) }
-func (r *columns) i64(v int64)   { r.put(parquet.Int64Value(v)) }
-func (r *columns) f64(v float64) { r.put(parquet.DoubleValue(v)) }
-func (r *columns) boolean(v bool) {
-	r.put(parquet.BooleanValue(v))
-}
+func (r *columns) i32(v int32)    { r.next().Int32(0, v) }
+func (r *columns) i64(v int64)    { r.next().Int64(0, v) }
+func (r *columns) f64(v float64)  { r.next().Double(0, v) }
+func (r *columns) boolean(v bool) { r.next().Bool(0, v) }
 
 // optF64 is an optional double column.
 func (r *columns) optF64(has bool, v float64) {
+	col := r.next()
 	if !has {
-		r.put(parquet.NullValue())
+		col.Null(0, 0)
 		return
 	}
-	r.put(present(parquet.DoubleValue(v)))
+	col.Double(0, v)
 }
 
-// leaves appends prepared values (a map's or a list's, levels set) to the next len(vs) columns.
-func (r *columns) leaves(vs ...[]parquet.Value) {
-	for _, v := range vs {
-		r.vals[r.c] = append(r.vals[r.c], v...)
-		r.c++
-	}
-}
-
-// int64s is a required list<long> column (BucketCounts and the like).
+// int64s is a required list<long> column (BucketCounts and the like); empty is null.
 func (r *columns) int64s(u []uint64) {
+	col := r.next()
 	if len(u) == 0 {
-		r.put(parquet.NullValue())
+		col.Null(0, 0)
 		return
 	}
-	col := r.vals[r.c]
 	for i, v := range u {
-		col = append(col, at(parquet.Int64Value(int64(v)), min(i, 1), 1))
+		col.Int64(uint8(min(i, 1)), int64(v))
 	}
-	r.vals[r.c] = col
-	r.c++
 }
 
 // float64s is a required list<double> column.
 func (r *columns) float64s(u []float64) {
+	col := r.next()
 	if len(u) == 0 {
-		r.put(parquet.NullValue())
+		col.Null(0, 0)
 		return
 	}
-	col := r.vals[r.c]
 	for i, v := range u {
-		col = append(col, at(parquet.DoubleValue(v), min(i, 1), 1))
+		col.Double(uint8(min(i, 1)), v)
 	}
-	r.vals[r.c] = col
-	r.c++
 }
 
-// endRow checks that the row filled every column.
+// attrMap is a map<string,string> column pair: an empty map is one null in each.
+func (r *columns) attrMap(a *attrs) {
+	kc, vc := r.next(), r.next()
+	if len(a.keys) == 0 {
+		kc.Null(0, 0)
+		vc.Null(0, 0)
+		return
+	}
+	for i := range a.keys {
+		rep := uint8(min(i, 1))
+		kc.String(rep, a.keys[i])
+		vc.String(rep, a.vals[i])
+	}
+}
+
+// endRow checks that the row filled every column but the resource's and scope's.
 func (r *columns) endRow() {
-	if r.c != len(r.vals) {
+	if r.c != len(r.w.Cols) {
 		panic("tables: a row filled the wrong number of columns")
 	}
 	r.c = 0
-	r.rows++
+	r.pend++
 }
 
-// write hands the pending rows to the writer's columns and empties the buffers.
-func (r *columns) write(cw []*parquet.ColumnWriter) error {
-	if r.pend != 0 {
-		panic("tables: rows written before their resource's columns were filled")
-	}
-	for i, vs := range r.vals {
-		if _, err := cw[i].WriteRowValues(vs); err != nil {
-			return err
-		}
-		clear(vs) // drop the references to the request's strings
-		r.vals[i] = vs[:0]
-	}
-	r.rows = 0
-	return nil
-}
-
-// attrs is a map<string,string> column pair as values: keys and values, levels set. The
-// promoted attributes are picked out on the way.
+// attrs is an attribute map rendered as strings. The promoted attributes are picked out on
+// the way.
 type attrs struct {
-	keys, vals []parquet.Value
+	keys, vals []string
 }
 
-// set renders a as a map column's keys and values; an empty map is one null in each.
 func (m *attrs) set(a pcommon.Map, promote func(k, v string)) {
 	m.keys, m.vals = m.keys[:0], m.vals[:0]
 	for k, v := range a.All() {
-		rep := min(len(m.keys), 1)
 		var s string
 		if v.Type() == pcommon.ValueTypeStr {
 			s = v.Str()
@@ -153,21 +117,17 @@ func (m *attrs) set(a pcommon.Map, promote func(k, v string)) {
 			promote(k, s)
 		}
 		if i := m.index(k); i >= 0 { // OTLP allows a repeated key; a map keeps the last
-			m.vals[i] = at(str(s), min(i, 1), 1)
+			m.vals[i] = s
 			continue
 		}
-		m.keys = append(m.keys, at(str(k), rep, 1))
-		m.vals = append(m.vals, at(str(s), rep, 1))
-	}
-	if len(m.keys) == 0 {
-		m.keys = append(m.keys, parquet.NullValue())
-		m.vals = append(m.vals, parquet.NullValue())
+		m.keys = append(m.keys, k)
+		m.vals = append(m.vals, s)
 	}
 }
 
 func (m *attrs) index(k string) int {
 	for i := range m.keys {
-		if string(m.keys[i].ByteArray()) == k {
+		if m.keys[i] == k {
 			return i
 		}
 	}
@@ -178,41 +138,47 @@ func (m *attrs) index(k string) int {
 // fill: ResourceAttributes' key and value through HostName.
 const scopeCols = 13
 
-// fill appends the resource's and scope's columns of the rows common left pending, a column
-// at a time: they are the same for every such row, and copying runs is cheaper than
-// interleaving them with the point's columns.
-func (r *columns) fill(res *resource, sc *scope) {
+// fill appends the resource's and scope's columns to the rows left pending, a column at a time
+// (they are the same for every such row), and counts those rows in the writer.
+func (r *columns) fill(res *resource, sc *scope) error {
 	n := r.pend
 	if n == 0 {
-		return
+		return nil
 	}
 	r.pend = 0
-	r.vals[0] = repeat(r.vals[0], n, res.attrs.keys...)
-	r.vals[1] = repeat(r.vals[1], n, res.attrs.vals...)
-	r.vals[2] = repeat(r.vals[2], n, res.vals[0])
-	r.vals[3] = repeat(r.vals[3], n, sc.vals[0])
-	r.vals[4] = repeat(r.vals[4], n, sc.vals[1])
-	r.vals[5] = repeat(r.vals[5], n, sc.attrs.keys...)
-	r.vals[6] = repeat(r.vals[6], n, sc.attrs.vals...)
-	r.vals[7] = repeat(r.vals[7], n, sc.vals[2])
-	r.vals[8] = repeat(r.vals[8], n, sc.vals[3])
-	for i, v := range res.vals[1:] {
-		r.vals[9+i] = repeat(r.vals[9+i], n, v)
+	cols := r.w.Cols
+	r.repeat(&cols[0], n, res.attrs.keys...)
+	r.repeat(&cols[1], n, res.attrs.vals...)
+	r.repeat(&cols[2], n, res.schemaURL)
+	r.repeat(&cols[3], n, sc.name)
+	r.repeat(&cols[4], n, sc.version)
+	r.repeat(&cols[5], n, sc.attrs.keys...)
+	r.repeat(&cols[6], n, sc.attrs.vals...)
+	cols[7].RepeatInt32(sc.dropped, n)
+	r.repeat(&cols[8], n, sc.schemaURL)
+	r.repeat(&cols[9], n, res.service)
+	for i, v := range [...]string{res.app, res.exec, res.host} {
+		if v == "" {
+			r.repeat(&cols[10+i], n)
+		} else {
+			r.repeat(&cols[10+i], n, v)
+		}
 	}
+	return r.w.EndRows(n)
 }
 
-// repeat appends vs to col n times.
-func repeat(col []parquet.Value, n int, vs ...parquet.Value) []parquet.Value {
-	col = slices.Grow(col, n*len(vs))
-	if len(vs) == 1 {
-		v := vs[0]
-		for range n {
-			col = append(col, v)
-		}
-		return col
+// repeat appends one row's entries of a string column to n rows: ss are a map's keys or values
+// or a column's one value; none is null.
+func (r *columns) repeat(col *pqfile.Column, n int, ss ...string) {
+	run := &r.run
+	run.Rep, run.Def, run.Idx = run.Rep[:0], run.Def[:0], run.Idx[:0]
+	if len(ss) == 0 {
+		run.Rep, run.Def = append(run.Rep, 0), append(run.Def, 0)
 	}
-	for range n {
-		col = append(col, vs...)
+	for i, s := range ss {
+		run.Rep = append(run.Rep, uint8(min(i, 1)))
+		run.Def = append(run.Def, col.MaxDef())
+		run.Idx = append(run.Idx, col.Index(s))
 	}
-	return col
+	col.Repeat(run, n)
 }

@@ -1,7 +1,6 @@
 package tables
 
 import (
-	"github.com/parquet-go/parquet-go"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
@@ -10,29 +9,30 @@ import (
 type resource struct {
 	seq                      int // tells resources apart in the statistics
 	attrs                    attrs
+	schemaURL                string
 	service, app, exec, host string
-	vals                     [5]parquet.Value // ResourceSchemaUrl, ServiceName … HostName
 }
 
 // scope is what a scope gives each of its rows, rendered once.
 type scope struct {
-	attrs attrs
-	vals  [4]parquet.Value // ScopeName, ScopeVersion, ScopeDroppedAttrCount, ScopeSchemaUrl
+	attrs                    attrs
+	name, version, schemaURL string
+	dropped                  int32
 }
 
 // point holds one data point's Common columns; it is reused from point to point.
 type point struct {
-	metric                  string
-	mvals                   [3]parquet.Value // MetricName, MetricDescription, MetricUnit
-	attrs                   attrs
-	memType, memPool, spark string
-	start, time             int64
-	flags                   int32
+	metric, description, unit string
+	attrs                     attrs
+	memType, memPool, spark   string
+	start, time               int64
+	flags                     int32
 }
 
 func (r *resource) set(rm pmetric.ResourceMetrics) {
 	r.seq++
 	r.service, r.app, r.exec, r.host = "", "", "", ""
+	r.schemaURL = rm.SchemaUrl()
 	r.attrs.set(rm.Resource().Attributes(), func(k, v string) {
 		switch k {
 		case "service.name":
@@ -45,16 +45,13 @@ func (r *resource) set(rm pmetric.ResourceMetrics) {
 			r.host = v
 		}
 	})
-	r.vals = [...]parquet.Value{str(rm.SchemaUrl()), str(r.service),
-		optStr(r.app), optStr(r.exec), optStr(r.host)}
 }
 
 func (s *scope) set(sm pmetric.ScopeMetrics) {
 	sc := sm.Scope()
 	s.attrs.set(sc.Attributes(), nil)
-	s.vals = [...]parquet.Value{str(sc.Name()), str(sc.Version()),
-		parquet.Int32Value(int32(sc.DroppedAttributesCount())),
-		str(sm.SchemaUrl())}
+	s.name, s.version, s.schemaURL = sc.Name(), sc.Version(), sm.SchemaUrl()
+	s.dropped = int32(sc.DroppedAttributesCount())
 }
 
 // set fills the per-point columns; times are converted to microseconds.
@@ -77,14 +74,13 @@ func (p *point) set(a pcommon.Map, start, t pcommon.Timestamp, flags pmetric.Dat
 // order; the resource's and scope's leading columns are left to fill.
 func (r *columns) common(p *point) {
 	r.c = scopeCols
-	r.pend++
-	r.put(p.mvals[0])
-	r.put(p.mvals[1])
-	r.put(p.mvals[2])
-	r.leaves(p.attrs.keys, p.attrs.vals)
-	r.put(optStr(p.memType))
-	r.put(optStr(p.memPool))
-	r.put(optStr(p.spark))
+	r.str(p.metric)
+	r.str(p.description)
+	r.str(p.unit)
+	r.attrMap(&p.attrs)
+	r.optStr(p.memType)
+	r.optStr(p.memPool)
+	r.optStr(p.spark)
 	r.i64(p.start)
 	r.i64(p.time)
 	r.i32(p.flags)
@@ -111,16 +107,17 @@ func value(p pmetric.NumberDataPoint) float64 {
 // skipped.
 func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 	p := &e.point
-	p.metric = m.Name()
-	p.mvals = [...]parquet.Value{str(p.metric), str(m.Description()),
-		str(m.Unit())}
+	p.metric, p.description, p.unit = m.Name(), m.Description(), m.Unit()
 	switch m.Type() {
 	case pmetric.MetricTypeGauge:
 		ps := m.Gauge().DataPoints()
 		for i := 0; i < ps.Len(); i++ {
 			dp := ps.At(i)
 			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
-			f, r := e.row(KindGauge, res, sc)
+			f, r, err := e.row(KindGauge, res, sc)
+			if err != nil {
+				return err
+			}
 			r.f64(value(dp))
 			if err := f.endRow(res, sc); err != nil {
 				return err
@@ -132,7 +129,10 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 		for i := 0; i < ps.Len(); i++ {
 			dp := ps.At(i)
 			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
-			f, r := e.row(KindSum, res, sc)
+			f, r, err := e.row(KindSum, res, sc)
+			if err != nil {
+				return err
+			}
 			r.f64(value(dp))
 			r.i32(int32(s.AggregationTemporality()))
 			r.boolean(s.IsMonotonic())
@@ -146,7 +146,10 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 		for i := 0; i < ps.Len(); i++ {
 			dp := ps.At(i)
 			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
-			f, r := e.row(KindHistogram, res, sc)
+			f, r, err := e.row(KindHistogram, res, sc)
+			if err != nil {
+				return err
+			}
 			r.i64(int64(dp.Count()))
 			r.optF64(dp.HasSum(), dp.Sum())
 			r.int64s(dp.BucketCounts().AsRaw())
@@ -164,7 +167,10 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 		for i := 0; i < ps.Len(); i++ {
 			dp := ps.At(i)
 			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
-			f, r := e.row(KindExponentialHistogram, res, sc)
+			f, r, err := e.row(KindExponentialHistogram, res, sc)
+			if err != nil {
+				return err
+			}
 			r.i64(int64(dp.Count()))
 			r.optF64(dp.HasSum(), dp.Sum())
 			r.i32(dp.Scale())
@@ -185,7 +191,10 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 		for i := 0; i < ps.Len(); i++ {
 			dp := ps.At(i)
 			p.set(dp.Attributes(), dp.StartTimestamp(), dp.Timestamp(), dp.Flags())
-			f, r := e.row(KindSummary, res, sc)
+			f, r, err := e.row(KindSummary, res, sc)
+			if err != nil {
+				return err
+			}
 			r.i64(int64(dp.Count()))
 			r.f64(dp.Sum())
 			r.quantiles(dp.QuantileValues())
@@ -199,17 +208,16 @@ func (e *encoder) metric(m pmetric.Metric, res *resource, sc *scope) error {
 
 // quantiles is the ValueAtQuantiles column: a list of structs, two leaf columns.
 func (r *columns) quantiles(qs pmetric.SummaryDataPointValueAtQuantileSlice) {
+	qc, vc := r.next(), r.next()
 	if qs.Len() == 0 {
-		r.put(parquet.NullValue())
-		r.put(parquet.NullValue())
+		qc.Null(0, 0)
+		vc.Null(0, 0)
 		return
 	}
-	qc, vc := r.vals[r.c], r.vals[r.c+1]
 	for i := 0; i < qs.Len(); i++ {
 		q := qs.At(i)
-		qc = append(qc, at(parquet.DoubleValue(q.Quantile()), min(i, 1), 1))
-		vc = append(vc, at(parquet.DoubleValue(q.Value()), min(i, 1), 1))
+		rep := uint8(min(i, 1))
+		qc.Double(rep, q.Quantile())
+		vc.Double(rep, q.Value())
 	}
-	r.vals[r.c], r.vals[r.c+1] = qc, vc
-	r.c += 2
 }

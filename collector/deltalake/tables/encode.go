@@ -3,11 +3,9 @@ package tables
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/compress/snappy"
 	"github.com/parquet-go/parquet-go/compress/uncompressed"
@@ -15,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
 	"github.com/sparkotel/sparkotel/collector/deltalake/delta"
+	"github.com/sparkotel/sparkotel/collector/deltalake/pqfile"
 )
 
 // File is one encoded data file: a table's rows of one date.
@@ -38,13 +37,13 @@ func Codec(name string) (compress.Codec, error) {
 	return nil, fmt.Errorf("unknown compression %q (want zstd, snappy or none)", name)
 }
 
-// chunkRows is how many rows a file buffers as values before they go to the Parquet writer:
-// enough to amortize the per-call cost, few enough to keep a batch's memory small.
+// chunkRows is how many rows of a scope may wait for their resource's and scope's columns:
+// enough to amortize filling them, few enough that pages are cut near their size.
 const chunkRows = 512
 
 // Files encodes a request: one Parquet file per table and date, its statistics computed as
-// its rows are built. Rows go to the writer column by column, so nothing is reflected on and
-// a resource's or scope's columns are rendered once for all of its points.
+// its rows are built. Values go straight into the file's typed columns, and a resource's or
+// scope's columns are rendered once for a run of its points.
 func Files(md pmetric.Metrics, codec compress.Codec) ([]File, error) {
 	e := encoder{codec: codec}
 	if err := e.run(md); err != nil {
@@ -81,7 +80,9 @@ func (e *encoder) run(md pmetric.Metrics) error {
 				}
 			}
 			for _, f := range e.files {
-				f.cols.fill(&e.res, &e.scope)
+				if err := f.cols.fill(&e.res, &e.scope); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -90,28 +91,35 @@ func (e *encoder) run(md pmetric.Metrics) error {
 
 // row starts a row of kind k for the current point: its file (by the point's date), with the
 // Common columns appended and counted in the statistics.
-func (e *encoder) row(k Kind, res *resource, sc *scope) (*file, *columns) {
+func (e *encoder) row(k Kind, res *resource, sc *scope) (*file, *columns, error) {
 	d := day(e.point.time)
 	f := e.last[k]
 	if f == nil || f.day != d {
-		f = e.file(k, d)
+		var err error
+		if f, err = e.file(k, d); err != nil {
+			return nil, nil, err
+		}
 		e.last[k] = f
 	}
 	f.stats.row(res, &e.point)
 	f.cols.common(&e.point)
-	return f, &f.cols
+	return f, &f.cols, nil
 }
 
-func (e *encoder) file(k Kind, d int32) *file {
+func (e *encoder) file(k Kind, d int32) (*file, error) {
 	for _, f := range e.files {
 		if f.kind == k && f.day == d {
-			return f
+			return f, nil
 		}
 	}
-	f := &file{kind: k, day: d, writer: getWriter(k, e.codec), buf: &bytes.Buffer{}}
-	f.w.Reset(f.buf)
+	w, err := getWriter(k, e.codec)
+	if err != nil {
+		return nil, err
+	}
+	f := &file{kind: k, day: d, writer: w, buf: &bytes.Buffer{}}
+	f.cols.w = w.w
 	e.files = append(e.files, f)
-	return f
+	return f, nil
 }
 
 // file is a data file being written.
@@ -126,30 +134,28 @@ type file struct {
 // endRow ends the row being built, of res and sc; a full chunk goes to the writer.
 func (f *file) endRow(res *resource, sc *scope) error {
 	f.cols.endRow()
-	if f.cols.rows >= chunkRows {
-		f.cols.fill(res, sc)
-		return f.cols.write(f.w.ColumnWriters())
+	if f.cols.pend >= chunkRows {
+		return f.cols.fill(res, sc)
 	}
 	return nil
 }
 
 // close writes the pending rows and the footer, and gives the writer back for reuse.
 func (f *file) close() ([]byte, error) {
-	if err := f.cols.write(f.w.ColumnWriters()); err != nil {
+	if f.cols.pend != 0 {
+		panic("tables: a file closed before its resource's columns were filled")
+	}
+	if err := f.w.Close(f.buf); err != nil {
 		return nil, err
 	}
-	if err := f.w.Close(); err != nil {
-		return nil, err
-	}
-	f.w.Reset(io.Discard)
 	putWriter(f.kind, f.writer)
 	return f.buf.Bytes(), nil
 }
 
-// writer is a Parquet writer of one kind with its value buffers, kept for reuse: building one
-// allocates every column's buffers, which costs as much as encoding a large batch.
+// writer is a Parquet writer of one kind, kept for reuse: its column buffers and
+// dictionaries grow to a batch's size once.
 type writer struct {
-	w     *parquet.GenericWriter[any]
+	w     *pqfile.Writer
 	codec compress.Codec
 	cols  columns
 }
@@ -161,25 +167,16 @@ type writerKey struct {
 
 var writers sync.Map // writerKey -> *sync.Pool of *writer
 
-func getWriter(k Kind, codec compress.Codec) *writer {
+func getWriter(k Kind, codec compress.Codec) (*writer, error) {
 	p, _ := writers.LoadOrStore(writerKey{k, codec}, &sync.Pool{})
 	if w, ok := p.(*sync.Pool).Get().(*writer); ok {
-		return w
+		return w, nil
 	}
-	return &writer{codec: codec, cols: newColumns(len(schemas[k].Columns())),
-		w: parquet.NewGenericWriter[any](io.Discard, writerOptions(schemas[k], codec)...)}
-}
-
-// writerOptions: the maps' keys and values get no statistics (page or column chunk), which no
-// reader can use: Delta and the engines filter on a map's entries only after reading it.
-func writerOptions(schema *parquet.Schema, codec compress.Codec) []parquet.WriterOption {
-	opts := []parquet.WriterOption{schema, parquet.Compression(codec), parquet.CreatedBy("sparkotel-deltalake", "0.1.0", "")}
-	for _, m := range []string{"ResourceAttributes", "ScopeAttributes", "Attributes"} {
-		for _, leaf := range []string{"key", "value"} {
-			opts = append(opts, parquet.SkipPageBounds(m, "key_value", leaf), parquet.SkipPageStatistics(m, "key_value", leaf))
-		}
+	pw, err := pqfile.New(schemas[k], codec, "sparkotel-deltalake version 0.1.0")
+	if err != nil {
+		return nil, err
 	}
-	return opts
+	return &writer{w: pw, codec: codec}, nil
 }
 
 func putWriter(k Kind, w *writer) {
