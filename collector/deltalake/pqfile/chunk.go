@@ -1,7 +1,6 @@
 package pqfile
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math"
 	"slices"
@@ -13,9 +12,9 @@ import (
 
 // chunk writes the column's chunk to dst (its dictionary page, then its data pages) and
 // returns the chunk's metadata.
-func (c *Column) chunk(w *Writer, dst *bytes.Buffer) (format.ColumnChunk, error) {
+func (c *Column) chunk(w *Writer, dst *file) (format.ColumnChunk, error) {
 	st := &c.st
-	start := int64(dst.Len())
+	start := dst.offset()
 	md := format.ColumnMetaData{
 		Type: format.Type(c.kind), PathInSchema: c.path, Codec: w.codec.CompressionCodec(),
 		NumValues: st.values, Encoding: []format.Encoding{format.Plain},
@@ -47,12 +46,19 @@ func (c *Column) chunk(w *Writer, dst *bytes.Buffer) (format.ColumnChunk, error)
 		dst.Write(page)
 		md.TotalCompressedSize += int64(len(page))
 		md.TotalUncompressedSize += int64(len(page) - len(s.packed) + len(s.vals))
+		md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DictionaryPage, Encoding: format.Plain, Count: 1})
 	}
-	md.DataPageOffset = int64(dst.Len())
+	md.DataPageOffset = dst.offset()
 	dst.Write(c.pages)
 	md.TotalCompressedSize += st.compressed
 	md.TotalUncompressedSize += st.uncompressed
 	md.Statistics = c.statistics()
+	// Readers that filter by dictionary (parquet-java's) need to know no page fell back to plain.
+	dataEncoding := format.Plain
+	if c.kind == parquet.ByteArray {
+		dataEncoding = format.RLEDictionary
+	}
+	md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: dataEncoding, Count: st.pages})
 	return format.ColumnChunk{FileOffset: start, MetaData: md}, nil
 }
 

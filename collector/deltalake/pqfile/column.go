@@ -129,7 +129,6 @@ type dictionary struct {
 	vals    []string
 	last    string
 	lastIdx int32
-	bytes   int
 }
 
 func (d *dictionary) index(s string) int32 {
@@ -144,7 +143,6 @@ func (d *dictionary) index(s string) int32 {
 		i = int32(len(d.vals))
 		d.vals = append(d.vals, s)
 		d.m[s] = i
-		d.bytes += 4 + len(s)
 	}
 	d.last, d.lastIdx = s, i
 	return i
@@ -153,7 +151,7 @@ func (d *dictionary) index(s string) int32 {
 func (d *dictionary) reset() {
 	clear(d.m)
 	clear(d.vals) // drop the references to the request's strings
-	d.vals, d.last, d.lastIdx, d.bytes = d.vals[:0], "", 0, 0
+	d.vals, d.last, d.lastIdx = d.vals[:0], "", 0
 }
 
 // Path is the column's path in the schema.

@@ -21,6 +21,7 @@ type scratch struct {
 // chunkStats is what a column chunk's metadata says of its pages.
 type chunkStats struct {
 	values, nulls            int64
+	pages                    int32
 	uncompressed, compressed int64
 	hasBounds                bool
 	minI, maxI               int64 // int32, int64 and booleans
@@ -82,6 +83,9 @@ func (c *Column) page(w *Writer, rows int) error {
 	if got := c.rowsIn(n); got != rows {
 		return fmt.Errorf("%d rows in the page, the writer counted %d", got, rows)
 	}
+	if got := c.valuesIn(); got != n-nulls {
+		return fmt.Errorf("%d values in the page, its levels say %d", got, n-nulls)
+	}
 	if s.packed, err = w.codec.Encode(s.packed[:0], s.vals); err != nil {
 		return err
 	}
@@ -94,6 +98,7 @@ func (c *Column) page(w *Writer, rows int) error {
 			NumValues: int32(n), NumNulls: int32(nulls), NumRows: int32(rows), Encoding: encoding,
 			DefinitionLevelsByteLength: int32(len(s.def)), RepetitionLevelsByteLength: int32(len(s.rep)),
 			IsCompressed: thrift.New(w.codec.CompressionCodec() != format.Uncompressed),
+			Statistics:   format.Statistics{NullCount: int64(nulls)},
 		}),
 	}
 	before := len(c.pages)
@@ -101,6 +106,7 @@ func (c *Column) page(w *Writer, rows int) error {
 		return err
 	}
 	st := &c.st
+	st.pages++
 	st.values += int64(n)
 	st.nulls += int64(nulls)
 	st.compressed += int64(len(c.pages) - before)
@@ -122,6 +128,19 @@ func (c *Column) rowsIn(n int) int {
 		}
 	}
 	return rows
+}
+
+// valuesIn is how many values the page holds.
+func (c *Column) valuesIn() int {
+	switch c.kind {
+	case parquet.ByteArray:
+		return len(c.idx)
+	case parquet.Int64:
+		return len(c.i64)
+	case parquet.Double:
+		return len(c.f64)
+	}
+	return len(c.i32)
 }
 
 func boundInts[T int32 | int64](c *Column, vals []T) {

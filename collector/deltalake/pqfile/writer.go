@@ -51,12 +51,30 @@ func New(schema *parquet.Schema, codec compress.Codec, createdBy string) (*Write
 		default:
 			return nil, fmt.Errorf("pqfile: column %v: type %v is not supported", path, kind)
 		}
+		if !signedOrder(leaf.Node.Type().LogicalType()) {
+			return nil, fmt.Errorf("pqfile: column %v: logical type %v is not supported", path, leaf.Node.Type().LogicalType())
+		}
 		w.Cols = append(w.Cols, Column{path: path, kind: kind,
 			maxRep: uint8(leaf.MaxRepetitionLevel), maxDef: uint8(leaf.MaxDefinitionLevel),
 			stats: leaf.MaxRepetitionLevel == 0})
 		w.orders = append(w.orders, *leaf.Node.Type().ColumnOrder())
 	}
 	return w, nil
+}
+
+// signedOrder tells the logical types whose values sort as the bounds are computed: numbers
+// signed, byte arrays byte by byte. Unsigned integers and decimals sort otherwise.
+func signedOrder(lt *format.LogicalType) bool {
+	if lt == nil {
+		return true
+	}
+	switch t := lt.Value.(type) {
+	case nil, *format.StringType, *format.TimestampType:
+		return true
+	case *format.IntType:
+		return t.IsSigned
+	}
+	return false
 }
 
 // schemaElements is the schema as a file's footer holds it, as parquet-go writes it: read back
@@ -85,9 +103,6 @@ func (w *Writer) EndRows(n int) error {
 	return w.cut()
 }
 
-// Pending is how many rows the current page holds.
-func (w *Writer) Pending() int { return w.rows }
-
 func (w *Writer) cut() error {
 	for i := range w.Cols {
 		if err := w.Cols[i].page(w, w.rows); err != nil {
@@ -98,20 +113,21 @@ func (w *Writer) cut() error {
 	return nil
 }
 
-// Close renders the file into dst and resets the writer. A file of no rows has no row group.
+// Close appends the file to dst and resets the writer. A file of no rows has no row group.
 func (w *Writer) Close(dst *bytes.Buffer) error {
 	defer w.Reset()
 	meta := format.FileMetaData{Version: 2, Schema: w.schema, NumRows: w.total, CreatedBy: w.created, ColumnOrders: w.orders}
-	dst.Write(magic)
+	f := file{Buffer: dst, base: dst.Len()}
+	f.Write(magic)
 	if w.total > 0 {
 		if w.rows > 0 {
 			if err := w.cut(); err != nil {
 				return err
 			}
 		}
-		rg := format.RowGroup{NumRows: w.total, FileOffset: int64(dst.Len())}
+		rg := format.RowGroup{NumRows: w.total, FileOffset: f.offset()}
 		for i := range w.Cols {
-			chunk, err := w.Cols[i].chunk(w, dst)
+			chunk, err := w.Cols[i].chunk(w, &f)
 			if err != nil {
 				return fmt.Errorf("pqfile: column %v: %w", w.Cols[i].path, err)
 			}
@@ -121,14 +137,23 @@ func (w *Writer) Close(dst *bytes.Buffer) error {
 		}
 		meta.RowGroups = []format.RowGroup{rg}
 	}
-	start := dst.Len()
+	start := f.offset()
 	if err := thrift.NewEncoder(w.protocol.NewWriter(dst)).Encode(&meta); err != nil {
 		return err
 	}
-	dst.Write(binary.LittleEndian.AppendUint32(nil, uint32(dst.Len()-start)))
-	dst.Write(magic)
+	f.Write(binary.LittleEndian.AppendUint32(nil, uint32(f.offset()-start)))
+	f.Write(magic)
 	return nil
 }
+
+// file is the buffer a file is appended to, from base on.
+type file struct {
+	*bytes.Buffer
+	base int
+}
+
+// offset is the position in the file of the next byte written.
+func (f *file) offset() int64 { return int64(f.Len() - f.base) }
 
 // Reset empties the writer for its next file, keeping its buffers.
 func (w *Writer) Reset() {
