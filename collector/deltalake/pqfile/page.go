@@ -31,60 +31,57 @@ type chunkStats struct {
 // page encodes the column's buffered values as a version 2 data page of rows rows.
 func (c *Column) page(w *Writer, rows int) error {
 	s := &w.scratch
-	var err error
-	n := len(c.rep)
-	if c.maxRep > 0 {
-		if s.rep, err = (&rle.Encoding{BitWidth: bits.Len8(c.maxRep)}).EncodeLevels(s.rep[:0], c.rep); err != nil {
-			return err
-		}
-	} else {
-		s.rep = s.rep[:0]
-	}
-	nulls := 0
+	n := c.valuesIn() // entries: values and nulls
 	if c.maxDef > 0 {
 		n = len(c.def)
-		if s.def, err = (&rle.Encoding{BitWidth: bits.Len8(c.maxDef)}).EncodeLevels(s.def[:0], c.def); err != nil {
+	}
+	if c.maxRep > 0 && len(c.rep) != n {
+		return fmt.Errorf("%d repetition levels, %d definition levels", len(c.rep), n)
+	}
+	nulls := 0
+	for _, d := range c.def {
+		if d < c.maxDef {
+			nulls++
+		}
+	}
+	if got := c.valuesIn(); got != n-nulls {
+		return fmt.Errorf("%d values in the page, its levels say %d", got, n-nulls)
+	}
+	if got := c.rowsIn(n); got != rows {
+		return fmt.Errorf("%d rows in the page, the writer counted %d", got, rows)
+	}
+	var err error
+	s.rep, s.def = s.rep[:0], s.def[:0]
+	if c.maxRep > 0 {
+		if s.rep, err = (&rle.Encoding{BitWidth: bits.Len8(c.maxRep)}).EncodeLevels(s.rep, c.rep); err != nil {
 			return err
 		}
-		for _, d := range c.def {
-			if d < c.maxDef {
-				nulls++
-			}
+	}
+	if c.maxDef > 0 {
+		if s.def, err = (&rle.Encoding{BitWidth: bits.Len8(c.maxDef)}).EncodeLevels(s.def, c.def); err != nil {
+			return err
 		}
-	} else {
-		s.def = s.def[:0]
 	}
 	encoding := format.Plain
 	switch c.kind {
 	case parquet.ByteArray:
 		encoding = format.RLEDictionary
 		s.vals, err = (&rle.DictionaryEncoding{}).EncodeInt32(s.vals[:0], c.idx)
-		n = max(n, len(c.idx))
 	case parquet.Boolean:
 		s.vals = packBools(s.vals[:0], c.i32)
-		n = max(n, len(c.i32))
 		boundInts(c, c.i32)
 	case parquet.Int32:
 		s.vals, err = binary.Append(s.vals[:0], binary.LittleEndian, c.i32)
-		n = max(n, len(c.i32))
 		boundInts(c, c.i32)
 	case parquet.Int64:
 		s.vals, err = binary.Append(s.vals[:0], binary.LittleEndian, c.i64)
-		n = max(n, len(c.i64))
 		boundInts(c, c.i64)
 	case parquet.Double:
 		s.vals, err = binary.Append(s.vals[:0], binary.LittleEndian, c.f64)
-		n = max(n, len(c.f64))
 		c.boundFloats()
 	}
 	if err != nil {
 		return err
-	}
-	if got := c.rowsIn(n); got != rows {
-		return fmt.Errorf("%d rows in the page, the writer counted %d", got, rows)
-	}
-	if got := c.valuesIn(); got != n-nulls {
-		return fmt.Errorf("%d values in the page, its levels say %d", got, n-nulls)
 	}
 	if s.packed, err = w.codec.Encode(s.packed[:0], s.vals); err != nil {
 		return err
