@@ -117,6 +117,9 @@ func (e *deltaExporter) table(ctx context.Context, k tables.Kind) (*delta.Table,
 	if err := t.Create(ctx, meta); err != nil {
 		return nil, fmt.Errorf("creating table %s: %w", name, err)
 	}
+	if err := t.AddColumns(ctx, meta); err != nil {
+		return nil, fmt.Errorf("table %s: adding this version's columns: %w", name, err)
+	}
 	e.tables[k] = t
 	return t, nil
 }

@@ -136,7 +136,7 @@ func (m *attrs) index(k string) int {
 
 // scopeCols is how many leading leaf columns of every schema a row's resource and scope
 // fill: ResourceAttributes' key and value through HostName.
-const scopeCols = 13
+const scopeCols = 14
 
 // fill appends the resource's and scope's columns to the rows left pending, a column at a time
 // (they are the same for every such row), and counts those rows in the writer.
@@ -157,7 +157,7 @@ func (r *columns) fill(res *resource, sc *scope) error {
 	cols[7].RepeatInt32(sc.dropped, n)
 	r.repeat(&cols[8], n, sc.schemaURL)
 	r.repeat(&cols[9], n, res.service)
-	for i, v := range [...]string{res.app, res.exec, res.host} {
+	for i, v := range [...]string{res.app, res.name, res.exec, res.host} {
 		if v == "" {
 			r.repeat(&cols[10+i], n)
 		} else {

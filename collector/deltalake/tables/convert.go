@@ -7,10 +7,10 @@ import (
 
 // resource is what a resource gives each of its rows, rendered once.
 type resource struct {
-	seq                      int // tells resources apart in the statistics
-	attrs                    attrs
-	schemaURL                string
-	service, app, exec, host string
+	seq                            int // tells resources apart in the statistics
+	attrs                          attrs
+	schemaURL                      string
+	service, app, name, exec, host string
 }
 
 // scope is what a scope gives each of its rows, rendered once.
@@ -31,7 +31,7 @@ type point struct {
 
 func (r *resource) set(rm pmetric.ResourceMetrics) {
 	r.seq++
-	r.service, r.app, r.exec, r.host = "", "", "", ""
+	r.service, r.app, r.name, r.exec, r.host = "", "", "", "", ""
 	r.schemaURL = rm.SchemaUrl()
 	r.attrs.set(rm.Resource().Attributes(), func(k, v string) {
 		switch k {
@@ -39,6 +39,8 @@ func (r *resource) set(rm pmetric.ResourceMetrics) {
 			r.service = v
 		case "spark.application.id":
 			r.app = v
+		case "spark.application.name":
+			r.name = v
 		case "spark.executor.id":
 			r.exec = v
 		case "host.name":

@@ -127,8 +127,8 @@ func refStats[T any](rows []T) delta.Stats {
 	st.NullCount["TimeUnix"] = 0
 	for j, get := range []func(*Common) string{
 		func(c *Common) string { return c.ServiceName }, func(c *Common) string { return c.MetricName },
-		func(c *Common) string { return c.SparkApplicationId }, func(c *Common) string { return c.SparkExecutorId },
-		func(c *Common) string { return c.HostName },
+		func(c *Common) string { return c.SparkApplicationId }, func(c *Common) string { return c.SparkApplicationName },
+		func(c *Common) string { return c.SparkExecutorId }, func(c *Common) string { return c.HostName },
 	} {
 		var vals []string
 		var nulls int64

@@ -55,4 +55,4 @@ func (k Kind) Metadata(id, name string) (delta.Metadata, error) {
 
 // statsColumns are the columns whose min/max an added file records: time for every query,
 // the promoted identities for the usual filters.
-var statsColumns = []string{"TimeUnix", "ServiceName", "MetricName", "SparkApplicationId", "SparkExecutorId", "HostName"}
+var statsColumns = []string{"TimeUnix", "ServiceName", "MetricName", "SparkApplicationId", "SparkApplicationName", "SparkExecutorId", "HostName"}

@@ -45,6 +45,7 @@ func refConvert(md pmetric.Metrics) *refBatch {
 		base.ResourceSchemaUrl = rm.SchemaUrl()
 		base.ServiceName = base.ResourceAttributes["service.name"]
 		base.SparkApplicationId = base.ResourceAttributes["spark.application.id"]
+		base.SparkApplicationName = base.ResourceAttributes["spark.application.name"]
 		base.SparkExecutorId = base.ResourceAttributes["spark.executor.id"]
 		base.HostName = base.ResourceAttributes["host.name"]
 		sms := rm.ScopeMetrics()

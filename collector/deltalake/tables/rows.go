@@ -11,10 +11,11 @@ type Common struct {
 	ScopeAttributes       map[string]string `parquet:"ScopeAttributes" parquet-key:",dict" parquet-value:",dict"`
 	ScopeDroppedAttrCount int32             `parquet:"ScopeDroppedAttrCount"`
 	ScopeSchemaUrl        string            `parquet:"ScopeSchemaUrl,dict"`
-	ServiceName           string            `parquet:"ServiceName,dict"`                 // resource service.name
-	SparkApplicationId    string            `parquet:"SparkApplicationId,optional,dict"` // resource spark.application.id
-	SparkExecutorId       string            `parquet:"SparkExecutorId,optional,dict"`    // resource spark.executor.id
-	HostName              string            `parquet:"HostName,optional,dict"`           // resource host.name
+	ServiceName           string            `parquet:"ServiceName,dict"`                   // resource service.name
+	SparkApplicationId    string            `parquet:"SparkApplicationId,optional,dict"`   // resource spark.application.id
+	SparkApplicationName  string            `parquet:"SparkApplicationName,optional,dict"` // resource spark.application.name
+	SparkExecutorId       string            `parquet:"SparkExecutorId,optional,dict"`      // resource spark.executor.id
+	HostName              string            `parquet:"HostName,optional,dict"`             // resource host.name
 	MetricName            string            `parquet:"MetricName,dict"`
 	MetricDescription     string            `parquet:"MetricDescription,dict"`
 	MetricUnit            string            `parquet:"MetricUnit,dict"`

@@ -6,7 +6,7 @@ import "github.com/sparkotel/sparkotel/collector/deltalake/delta"
 type stats struct {
 	rows       int64
 	minT, maxT int64
-	strs       [5]bound // statsColumns[1:]
+	strs       [6]bound // statsColumns[1:]
 	lastRes    int      // resource seq whose strings are already counted in the bounds
 	lastMetric string
 }
@@ -39,7 +39,7 @@ func (s *stats) row(res *resource, p *point) {
 	if res.seq != s.lastRes {
 		s.lastRes = res.seq
 		s.strs[0].observe(res.service)
-		for i, v := range [...]string{res.app, res.exec, res.host} {
+		for i, v := range [...]string{res.app, res.name, res.exec, res.host} {
 			if v != "" {
 				s.strs[2+i].observe(v)
 			}
@@ -49,7 +49,7 @@ func (s *stats) row(res *resource, p *point) {
 		s.lastMetric = p.metric
 		s.strs[1].observe(p.metric)
 	}
-	for i, v := range [...]string{res.app, res.exec, res.host} {
+	for i, v := range [...]string{res.app, res.name, res.exec, res.host} {
 		if v == "" {
 			s.strs[2+i].nulls++
 		}

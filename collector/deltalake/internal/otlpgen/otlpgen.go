@@ -51,6 +51,7 @@ func Build(s Shape, t time.Time) (pmetric.Metrics, Counts) {
 		ra.PutStr("gen.id", s.GenID)
 		ra.PutStr("service.instance.id", fmt.Sprintf("%s-exec-%d", s.GenID, e))
 		ra.PutStr("spark.application.id", "app-20261201000000-0001")
+		ra.PutStr("spark.application.name", "otlpgen")
 		ra.PutStr("spark.executor.id", fmt.Sprint(e))
 		ra.PutStr("host.name", fmt.Sprintf("worker-%d", e%4))
 		sm := rm.ScopeMetrics().AppendEmpty()
