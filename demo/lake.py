@@ -43,14 +43,15 @@ def _from_otlp_json(con, path):
     import pyarrow as pa
     sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "e2e"))
     import otlp
-    cols = {k: [] for k in ("ResourceAttributes", "ServiceName", "SparkApplicationId", "SparkExecutorId", "MetricName",
-                            "Attributes", "TimeUnix", "Value")}
+    cols = {k: [] for k in ("ResourceAttributes", "ServiceName", "SparkApplicationId", "SparkApplicationName",
+                            "SparkExecutorId", "MetricName", "Attributes", "TimeUnix", "Value")}
     for proc in otlp.read(path).values():
         res = list(proc.resource.items())
         for p in proc.points:
             cols["ResourceAttributes"].append(res)
             cols["ServiceName"].append(proc.resource.get("service.name", ""))
             cols["SparkApplicationId"].append(proc.resource.get("spark.application.id"))
+            cols["SparkApplicationName"].append(proc.resource.get("spark.application.name"))
             cols["SparkExecutorId"].append(proc.resource.get("spark.executor.id"))
             cols["MetricName"].append(p.metric)
             cols["Attributes"].append(list(p.attrs.items()))

@@ -2,15 +2,16 @@
 -- Spark SQL that DuckDB also runs (demo/lake.py defines unix_millis for DuckDB). Reads the
 -- deltalake exporter's tables otel_metrics_gauge and otel_metrics_sum (docs/lakehouse.md).
 -- Every JVM stamps one collection's points with one time, so a sample is (JVM, TimeUnix).
+-- Rows written before SparkApplicationName existed name their application by its id.
 CREATE OR REPLACE TEMPORARY VIEW memory_points AS
-SELECT SparkApplicationId, ResourceAttributes['spark.application.name'] AS app_name, SparkExecutorId,
+SELECT SparkApplicationId, coalesce(SparkApplicationName, SparkApplicationId) AS app_name, SparkExecutorId,
        TimeUnix, MetricName, Attributes, Value
 FROM otel_metrics_gauge
 WHERE MetricName IN ('sparkotel.jvm.memory.area', 'sparkotel.malloc.memory', 'sparkotel.children.memory.usage',
                      'container.memory.usage', 'sparkotel.cgroup.memory.limit', 'sparkotel.container.memory.budget',
                      'sparkotel.spark.memory.used', 'sparkotel.spark.memory.storage.limit')
 UNION ALL
-SELECT SparkApplicationId, ResourceAttributes['spark.application.name'] AS app_name, SparkExecutorId,
+SELECT SparkApplicationId, coalesce(SparkApplicationName, SparkApplicationId) AS app_name, SparkExecutorId,
        TimeUnix, MetricName, Attributes, Value
 FROM otel_metrics_sum
 WHERE MetricName IN ('process.memory.usage', 'jvm.buffer.memory.used');
