@@ -114,30 +114,37 @@ func chunks(files []delta.Add, target int64) [][]delta.Add {
 	return kept
 }
 
-// rewrite copies the rows of files into one new file and commits remove+add.
+// rewrite copies the rows of files into one new file and commits remove+add. Files written
+// before a column was added to the table are converted to the widest schema, their rows null in
+// that column, as Delta readers see them.
 func rewrite(ctx context.Context, t *delta.Table, store storage.Store, files []delta.Add, codec compress.Codec) (int64, error) {
-	var buf bytes.Buffer
-	var w *parquet.Writer
-	var schema *parquet.Schema
-	var rows int64
-	stats := make([]delta.Stats, 0, len(files))
-	for _, f := range files {
+	// Every file is fetched before any row is copied, as the target schema depends on all of
+	// them and a Store reads only whole objects; a chunk is about the size of the output held anyway.
+	opened := make([]*parquet.File, len(files))
+	for i, f := range files {
 		b, err := store.Get(ctx, f.Path)
 		if err != nil {
 			return 0, fmt.Errorf("%s: %w", f.Path, err)
 		}
-		pf, err := parquet.OpenFile(bytes.NewReader(b), int64(len(b)))
-		if err != nil {
+		if opened[i], err = parquet.OpenFile(bytes.NewReader(b), int64(len(b))); err != nil {
 			return 0, fmt.Errorf("%s: %w", f.Path, err)
 		}
-		if w == nil {
-			schema = pf.Schema()
-			w = parquet.NewWriter(&buf, schema, parquet.Compression(codec), parquet.CreatedBy("sparkotel-deltalake", "0.1.0", ""))
-		} else if !parquet.EqualNodes(schema, pf.Schema()) {
-			return 0, fmt.Errorf("%s: schema differs from %s", f.Path, files[0].Path)
+	}
+	target := widest(opened)
+	schema := opened[target].Schema()
+	var buf bytes.Buffer
+	w := parquet.NewWriter(&buf, schema, parquet.Compression(codec), parquet.CreatedBy("sparkotel-deltalake", "0.1.0", ""))
+	var rows int64
+	stats := make([]delta.Stats, 0, len(files))
+	for i, f := range files {
+		conv, err := conversion(schema, opened[i].Schema())
+		if err != nil {
+			return 0, fmt.Errorf("%s: schema differs from %s: %w", f.Path, files[target].Path, err)
 		}
-		for _, rg := range pf.RowGroups() {
-			n, err := parquet.CopyRows(w, rg.Rows())
+		for _, rg := range opened[i].RowGroups() {
+			src := parquet.ConvertRowGroup(rg, conv).Rows()
+			n, err := parquet.CopyRows(w, src)
+			src.Close()
 			if err != nil {
 				return 0, fmt.Errorf("%s: %w", f.Path, err)
 			}
