@@ -218,11 +218,12 @@ test-lakehouse: $(COLLECTOR) $(LAKEHOUSE_TOOLS) ## deltalake exporter: Go tests,
 	cd collector/deltalake && go vet -tags $(DELTALAKE_TAGS) ./... && go test -tags $(DELTALAKE_TAGS) ./...
 	@mkdir -p build/lakehouse
 	cd collector/deltalake && go build -o $(CURDIR)/build/lakehouse/otlpgen ./cmd/otlpgen && \
-		go build -tags $(DELTALAKE_TAGS) -o $(CURDIR)/build/lakehouse/deltalake-compact ./cmd/deltalake-compact
+		go build -tags $(DELTALAKE_TAGS) -o $(CURDIR)/build/lakehouse/deltalake-compact ./cmd/deltalake-compact && \
+		go build -o $(CURDIR)/build/lakehouse/oldtable ./cmd/oldtable
 	MOTO_BIN=$(TOOLS)/lakehouse/bin AZURITE_BIN=$(TOOLS)/azurite-$(AZURITE)/node_modules/.bin/azurite-blob \
 	SPARK3_PY=$(TOOLS)/spark-$(SPARK_3)/bin/python DELTA3_JARS=$(TOOLS)/delta-$(DELTA_SPARK_3) \
 	SPARK4_PY=$(TOOLS)/spark-$(SPARK_4_DELTA)/bin/python DELTA4_JARS=$(TOOLS)/delta-$(DELTA_SPARK_4) \
-	$(LAKE_PY) tests/lakehouse/lakehouse.py $(COLLECTOR) build/lakehouse/otlpgen build/lakehouse/deltalake-compact
+	$(LAKE_PY) tests/lakehouse/lakehouse.py $(COLLECTOR) build/lakehouse/otlpgen build/lakehouse/deltalake-compact build/lakehouse/oldtable
 
 lakehouse-tools: $(LAKEHOUSE_TOOLS) ## install the lakehouse readers (PyPI), Azurite (npm), delta-spark jars (Maven Central), pyspark 4.2
 

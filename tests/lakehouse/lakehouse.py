@@ -26,11 +26,12 @@ import duckdb
 from deltalake import DeltaTable
 
 import durable
+import evolve
 
 from services import (TABLES, Azurite, Collector, Moto, exporter_yaml, finish_generator, generate, start_generator,
                       stop)
 
-collector_bin, otlpgen, compact_bin = sys.argv[1:4]
+collector_bin, otlpgen, compact_bin, oldtable_bin = sys.argv[1:5]
 SECONDS = int(os.environ.get("LAKEHOUSE_SECONDS", "60"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 work = tempfile.mkdtemp(prefix="sparkotel-lakehouse-")
@@ -154,12 +155,16 @@ try:
     check(f"compaction: {before} files into {after}", out.returncode == 0 and after < before / 10, out.stdout + out.stderr)
     same("delta-rs, compacted: every point once", delta_counts(lambda t: os.path.join(compacted, f"otel_metrics_{t}")), sent)
 
+    # ---- a table of the schema before SparkApplicationName ----------------------------------
+    print(">> a table an earlier exporter wrote: the collector adds the new column, readers read both", flush=True)
+    mixed = evolve.run(collector_bin, otlpgen, compact_bin, oldtable_bin, work, check, con)
+
     # ---- Spark 3.5 and Spark 4.2 with delta-spark --------------------------------------------
     paths = [os.path.join(d, f"otel_metrics_{t}") for d in (lake, pruned, compacted) for t in ("gauge", "histogram")]
     for label, py, jars in (("Spark 3", os.environ["SPARK3_PY"], os.environ["DELTA3_JARS"]),
                             ("Spark 4", os.environ["SPARK4_PY"], os.environ["DELTA4_JARS"])):
         print(f">> {label} + delta-spark reads the table, the pruned log and the compacted copy", flush=True)
-        r = subprocess.run([py, os.path.join(HERE, "spark_read.py"), jars] + paths,
+        r = subprocess.run([py, os.path.join(HERE, "spark_read.py"), jars] + paths + list(mixed),
                            capture_output=True, text=True, timeout=600)
         try:
             got = json.loads(r.stdout.strip().splitlines()[-1])
@@ -171,6 +176,9 @@ try:
             g = got[p]
             check(f"{label} ({got['spark']}): {os.path.relpath(p, work)} has every point once, TimeUnix {g['time_type']}",
                   g["rows"] == g["distinct"] == sent[t] and g["time_type"] == "timestamp", g)
+        for p, (rows, named) in mixed.items():
+            g = got.get(p, {})
+            check(f"{label}: {os.path.relpath(p, work)} has {rows} rows, {named} named", (g.get("rows"), g.get("named")) == (rows, named), g)
 
     # ---- SIGKILL mid-write -------------------------------------------------------------------
     print(">> SIGKILL the collector mid-write, restart it on the same table", flush=True)

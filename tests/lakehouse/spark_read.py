@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Reads Delta tables with Spark and delta-spark: prints a JSON object of each table's row count
-and distinct (gen.id, service.instance.id, metric, attributes, time) count. Run with the python
+"""Reads Delta tables with Spark and delta-spark: prints a JSON object of each table's row count,
+distinct (gen.id, service.instance.id, metric, attributes, time) count and named rows. Run with the python
 of a venv holding pyspark (its package directory serves as SPARK_HOME).
 
 Usage: spark_read.py JARS_DIR TABLE_PATH...
@@ -31,8 +31,8 @@ for p in paths:
     row = spark.sql("""SELECT count(*) AS n,
         count(DISTINCT ResourceAttributes['gen.id'], ResourceAttributes['service.instance.id'], MetricName,
                        to_json(Attributes), TimeUnix) AS d,
-        count(DISTINCT Date) AS dates, string(min(TimeUnix)) AS tmin FROM t""").first()
-    out[p] = {"rows": row.n, "distinct": row.d, "dates": row.dates, "min_time": row.tmin,
+        count(DISTINCT Date) AS dates, string(min(TimeUnix)) AS tmin, count(SparkApplicationName) AS named FROM t""").first()
+    out[p] = {"rows": row.n, "distinct": row.d, "dates": row.dates, "min_time": row.tmin, "named": row.named,
               "time_type": dict(df.dtypes)["TimeUnix"]}
 print(json.dumps(out))
 spark.stop()
