@@ -1,5 +1,6 @@
 """Starts the real collector and submits the workload to a real local-cluster (two executor JVMs)."""
 import os
+import random
 import socket
 import subprocess
 import time
@@ -14,6 +15,24 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def late_port():
+    """A free port for a server that binds it only after other processes start: it lies below
+    the kernel's ephemeral range, so no port those processes are given (bind to 0) can take it."""
+    try:
+        low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    start = random.randrange(max(1024, low - 10000), low)
+    for port in list(range(start, low)) + list(range(max(1024, low - 10000), start)):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def wait_port(port, seconds=30):

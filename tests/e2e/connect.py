@@ -105,7 +105,7 @@ def client_job(spark):
 
 print(f">> connect [{label}]: collector + Connect server (start-connect-server.sh) on local-cluster[2,1,1024]", flush=True)
 out = os.path.join(work, "received.jsonl")
-port = cluster.free_port()
+port = cluster.late_port()  # Spark's own ports, taken before the server binds this one, are ephemeral
 ok, app_id, listening, stopped, error, pid = False, None, False, False, "", None
 server_log = os.path.join(work, "start.log")
 with open(os.path.join(work, "collector.log"), "w") as clog:
