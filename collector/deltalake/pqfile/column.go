@@ -25,9 +25,8 @@ type Column struct {
 	st    chunkStats
 }
 
-// MaxDef and MaxRep are the column's maximum definition and repetition levels.
+// MaxDef is the column's maximum definition level: a present value's.
 func (c *Column) MaxDef() uint8 { return c.maxDef }
-func (c *Column) MaxRep() uint8 { return c.maxRep }
 
 func (c *Column) levels(rep, def uint8) {
 	if c.maxRep > 0 {
