@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-
-	"github.com/sparkotel/sparkotel/collector/deltalake/storage"
 )
 
 // AddColumns brings an existing table's schema up to want's: the columns want has and the
@@ -18,42 +16,20 @@ import (
 func (t *Table) AddColumns(ctx context.Context, want Metadata) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := t.update(ctx); err != nil {
-			return err
-		}
-		if err := t.check(); err != nil {
-			return err
-		}
+	_, _, err := t.commitNext(ctx, func() ([]Action, error) {
 		cur := t.snap.Metadata
 		if cur == nil {
-			return errors.New("delta: table without metaData")
+			return nil, errors.New("delta: table without metaData")
 		}
 		schema, changed, err := mergeSchemas(cur.SchemaString, want.SchemaString)
 		if err != nil || !changed {
-			return err
+			return nil, err
 		}
 		meta := *cur
 		meta.SchemaString = schema
-		all := []Action{{CommitInfo: t.commitInfo("ADD COLUMNS", false)}, {MetaData: &meta}}
-		b, err := encodeCommit(all)
-		if err != nil {
-			return err
-		}
-		v := t.snap.Version + 1
-		err = t.store.PutIfAbsent(ctx, commitName(v), b)
-		if errors.Is(err, storage.ErrExist) {
-			continue // another writer committed first: decide again on its schema
-		}
-		if err != nil {
-			return err
-		}
-		t.snap.apply(v, all)
-		return nil
-	}
+		return []Action{{CommitInfo: t.commitInfo("ADD COLUMNS", false)}, {MetaData: &meta}}, nil
+	})
+	return err
 }
 
 // rawField is a schema column with its type and metadata as written, so columns are kept
