@@ -2,7 +2,6 @@ package pqfile
 
 import (
 	"encoding/binary"
-	"math"
 	"slices"
 
 	"github.com/parquet-go/parquet-go"
@@ -23,7 +22,7 @@ func (c *Column) chunk(w *Writer, dst *file) (format.ColumnChunk, error) {
 		md.Encoding = append(md.Encoding, format.RLE)
 	}
 	if c.kind == parquet.ByteArray {
-		md.Encoding = append(md.Encoding, format.RLEDictionary)
+		md.Encoding = append(md.Encoding, c.dataEncoding())
 		md.DictionaryPageOffset = start
 		s := &w.scratch
 		s.vals = s.vals[:0]
@@ -54,11 +53,7 @@ func (c *Column) chunk(w *Writer, dst *file) (format.ColumnChunk, error) {
 	md.TotalUncompressedSize += st.uncompressed
 	md.Statistics = c.statistics()
 	// Readers that filter by dictionary (parquet-java's) need to know no page fell back to plain.
-	dataEncoding := format.Plain
-	if c.kind == parquet.ByteArray {
-		dataEncoding = format.RLEDictionary
-	}
-	md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: dataEncoding, Count: st.pages})
+	md.EncodingStats = append(md.EncodingStats, format.PageEncodingStats{PageType: format.DataPageV2, Encoding: c.dataEncoding(), Count: st.pages})
 	return format.ColumnChunk{FileOffset: start, MetaData: md}, nil
 }
 
@@ -70,30 +65,22 @@ func (c *Column) statistics() format.Statistics {
 	if !c.stats {
 		return s
 	}
-	switch c.kind {
-	case parquet.ByteArray:
-		if len(c.dict.vals) > 0 {
-			s.MinValue, s.MaxValue = []byte(slices.Min(c.dict.vals)), []byte(slices.Max(c.dict.vals))
-		}
-	case parquet.Boolean:
-		if st.hasBounds {
-			s.MinValue, s.MaxValue = []byte{byte(st.minI)}, []byte{byte(st.maxI)}
-		}
-	case parquet.Int32:
-		if st.hasBounds {
-			s.MinValue = binary.LittleEndian.AppendUint32(nil, uint32(st.minI))
-			s.MaxValue = binary.LittleEndian.AppendUint32(nil, uint32(st.maxI))
-		}
-	case parquet.Int64:
-		if st.hasBounds {
-			s.MinValue = binary.LittleEndian.AppendUint64(nil, uint64(st.minI))
-			s.MaxValue = binary.LittleEndian.AppendUint64(nil, uint64(st.maxI))
-		}
-	case parquet.Double:
-		if st.hasBounds {
-			s.MinValue = binary.LittleEndian.AppendUint64(nil, math.Float64bits(st.minF))
-			s.MaxValue = binary.LittleEndian.AppendUint64(nil, math.Float64bits(st.maxF))
-		}
+	var lo, hi parquet.Value // null: no bounds
+	switch {
+	case c.kind == parquet.ByteArray && len(c.dict.vals) > 0:
+		lo, hi = parquet.ByteArrayValue([]byte(slices.Min(c.dict.vals))), parquet.ByteArrayValue([]byte(slices.Max(c.dict.vals)))
+	case !st.hasBounds:
+	case c.kind == parquet.Boolean:
+		lo, hi = parquet.BooleanValue(st.minI != 0), parquet.BooleanValue(st.maxI != 0)
+	case c.kind == parquet.Int32:
+		lo, hi = parquet.Int32Value(int32(st.minI)), parquet.Int32Value(int32(st.maxI))
+	case c.kind == parquet.Int64:
+		lo, hi = parquet.Int64Value(st.minI), parquet.Int64Value(st.maxI)
+	case c.kind == parquet.Double:
+		lo, hi = parquet.DoubleValue(st.minF), parquet.DoubleValue(st.maxF)
+	}
+	if !lo.IsNull() {
+		s.MinValue, s.MaxValue = lo.Bytes(), hi.Bytes()
 	}
 	return s
 }

@@ -62,10 +62,8 @@ func (c *Column) page(w *Writer, rows int) error {
 			return err
 		}
 	}
-	encoding := format.Plain
 	switch c.kind {
 	case parquet.ByteArray:
-		encoding = format.RLEDictionary
 		s.vals, err = (&rle.DictionaryEncoding{}).EncodeInt32(s.vals[:0], c.idx)
 	case parquet.Boolean:
 		s.vals = packBools(s.vals[:0], c.i32)
@@ -92,7 +90,7 @@ func (c *Column) page(w *Writer, rows int) error {
 		UncompressedPageSize: int32(levels + len(s.vals)),
 		CompressedPageSize:   int32(levels + len(s.packed)),
 		DataPageHeaderV2: thrift.New(format.DataPageHeaderV2{
-			NumValues: int32(n), NumNulls: int32(nulls), NumRows: int32(rows), Encoding: encoding,
+			NumValues: int32(n), NumNulls: int32(nulls), NumRows: int32(rows), Encoding: c.dataEncoding(),
 			DefinitionLevelsByteLength: int32(len(s.def)), RepetitionLevelsByteLength: int32(len(s.rep)),
 			IsCompressed: thrift.New(w.codec.CompressionCodec() != format.Uncompressed),
 			Statistics:   format.Statistics{NullCount: int64(nulls)},
@@ -110,6 +108,15 @@ func (c *Column) page(w *Writer, rows int) error {
 	st.uncompressed += int64(len(c.pages)-before) - int64(len(s.packed)) + int64(len(s.vals))
 	c.rep, c.def, c.idx, c.i32, c.i64, c.f64 = c.rep[:0], c.def[:0], c.idx[:0], c.i32[:0], c.i64[:0], c.f64[:0]
 	return nil
+}
+
+// dataEncoding is the encoding of the column's data pages: strings as dictionary indices,
+// numbers plain.
+func (c *Column) dataEncoding() format.Encoding {
+	if c.kind == parquet.ByteArray {
+		return format.RLEDictionary
+	}
+	return format.Plain
 }
 
 // rowsIn is how many rows the page's n entries make: a repeated column's entries at
